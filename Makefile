@@ -1,0 +1,61 @@
+# The two commands a fresh machine needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export PLATFORM_WAREHOUSE_PATH ?= $(CURDIR)/data/warehouse.duckdb
+DBT_MANIFEST := dbt_project/target/manifest.json
+DBT_SOURCES := $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.csv' | grep -v '/target/')
+
+.PHONY: run test lint typecheck unit dev audit bench docs install prepare instance clean
+
+run: prepare instance ## materialize every asset on the embedded defaults, run every check, print the audit
+	$(BIN)/dagster asset materialize -m platform_assets.definitions --select '*'
+	$(BIN)/platform-assets audit
+
+test: lint typecheck unit ## lint, type checks, then the whole test suite
+
+lint: install
+	$(BIN)/ruff check platform_assets tests benchmarks
+	$(BIN)/ruff format --check platform_assets tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: prepare
+	$(BIN)/pytest
+
+dev: prepare instance ## the Dagster UI on the same instance
+	$(BIN)/dagster dev -w workspace.yaml
+
+audit: prepare
+	$(BIN)/platform-assets audit
+
+bench: prepare ## benchmark scripts; figures land in benchmarks/results/
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+docs: install
+	$(BIN)/platform-assets docs
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+prepare: install $(DBT_MANIFEST)
+
+$(DBT_MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
+	$(BIN)/dagster-dbt project prepare-and-package --file platform_assets/integrations/dbt/project.py
+
+instance: $(DAGSTER_HOME)/dagster.yaml
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $@
+
+clean:
+	rm -rf data .dagster_home dbt_project/target dbt_project/logs

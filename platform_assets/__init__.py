@@ -1,0 +1,1 @@
+"""A Dagster data platform where every dataset declares its delivery stage in code."""

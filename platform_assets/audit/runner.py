@@ -1,0 +1,222 @@
+"""The stage audit: every asset against the requirements of the stage it claims."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import dagster as dg
+
+from platform_assets.audit.asset_facts import AssetFacts, collect_facts
+from platform_assets.audit.integration_coverage import covered_selections
+from platform_assets.audit.rules import RULES, AuditContext
+from platform_assets.audit.waivers import Waiver, WaiverError, load_waivers, validate_waivers
+from platform_assets.monitoring.alert_routes import AlertRoutes, AlertRoutesError
+from platform_assets.settings import PROJECT_ROOT
+from platform_assets.stages.delivery_stage import DeliveryStage
+from platform_assets.stages.requirements import Evaluation, requirements_for
+
+Status = Literal["pass", "fail", "waived", "needs_evidence"]
+
+
+@dataclass(frozen=True)
+class RequirementResult:
+    id: str
+    status: Status
+    message: str
+    waiver: Waiver | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.status in ("pass", "waived")
+
+    def as_record(self) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "id": self.id,
+            "passed": self.passed,
+            "status": self.status,
+            "message": self.message,
+        }
+        if self.waiver is not None:
+            record["waiver"] = self.waiver.as_record()
+        return record
+
+
+@dataclass(frozen=True)
+class AssetAudit:
+    key: str
+    stage: DeliveryStage | None
+    owners: tuple[str, ...]
+    results: tuple[RequirementResult, ...]
+    expired_waivers: tuple[Waiver, ...] = ()
+
+    @property
+    def violations(self) -> list[RequirementResult]:
+        return [r for r in self.results if r.status == "fail"]
+
+    @property
+    def compliant(self) -> bool:
+        return not self.violations and not self.expired_waivers
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "stage": self.stage.tag_value if self.stage else None,
+            "owners": list(self.owners),
+            "compliant": self.compliant,
+            "requirements": [r.as_record() for r in self.results],
+            "waivers_applied": [r.waiver.as_record() for r in self.results if r.waiver],
+            "expired_waivers": [w.as_record() for w in self.expired_waivers],
+        }
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    assets: tuple[AssetAudit, ...]
+    errors: tuple[str, ...] = field(default=())
+
+    @property
+    def violation_count(self) -> int:
+        return sum(len(a.violations) + len(a.expired_waivers) for a in self.assets)
+
+    @property
+    def exit_code(self) -> int:
+        if self.errors:
+            return 2
+        return 1 if self.violation_count else 0
+
+    def asset(self, key: str) -> AssetAudit:
+        return next(a for a in self.assets if a.key == key)
+
+
+def evaluate_asset(
+    asset: AssetFacts,
+    context: AuditContext,
+    waivers: Sequence[Waiver] = (),
+    today: date | None = None,
+    as_stage: DeliveryStage | None = None,
+) -> AssetAudit:
+    """Audits one asset against ``as_stage`` (default: the stage it declares), so
+    ``promote`` can ask what a higher stage would demand of it."""
+    today = today or date.today()
+    stage = as_stage or asset.stage
+    if stage is None:
+        verdict = RULES["PLATFORM.STAGE"](asset, context)
+        return AssetAudit(
+            asset.key,
+            None,
+            asset.owners,
+            (RequirementResult("PLATFORM.STAGE", "fail", verdict.message),),
+        )
+    if as_stage is not None:
+        context = AuditContext(
+            {**context.stages, asset.key: as_stage},
+            context.routes,
+            context.routes_error,
+            context.integration_covered,
+            context.project_root,
+        )
+    applicable = [w for w in waivers if w.selects(asset.key, asset.group)]
+    results = []
+    expired: list[Waiver] = []
+    for requirement in requirements_for(stage):
+        if requirement.evaluation is Evaluation.EVIDENCE:
+            results.append(
+                RequirementResult(
+                    requirement.id,
+                    "needs_evidence",
+                    "evaluated from run history by the scorecard and `platform-assets promote`",
+                )
+            )
+            continue
+        verdict = RULES[requirement.id](asset, context)
+        if verdict.passed:
+            results.append(RequirementResult(requirement.id, "pass", verdict.message))
+            continue
+        waiver = next((w for w in applicable if w.requirement == requirement.id), None)
+        if waiver is not None and waiver.expired(today):
+            expired.append(waiver)
+            waiver = None
+        if waiver is not None:
+            results.append(
+                RequirementResult(
+                    requirement.id,
+                    "waived",
+                    f"{verdict.message} (waived by {waiver.owner} until "
+                    f"{waiver.expires.isoformat()}: {waiver.reason})",
+                    waiver,
+                )
+            )
+        else:
+            results.append(RequirementResult(requirement.id, "fail", verdict.message))
+    return AssetAudit(asset.key, stage, asset.owners, tuple(results), tuple(expired))
+
+
+def build_context(
+    facts: Sequence[AssetFacts],
+    *,
+    routes_path: Path | None,
+    tests_dir: Path | None,
+    project_root: Path,
+) -> AuditContext:
+    routes, routes_error = None, None
+    if routes_path is None:
+        routes_error = "no alert routes file configured"
+    else:
+        try:
+            routes = AlertRoutes.load(routes_path)
+        except AlertRoutesError as error:
+            routes_error = str(error)
+    return AuditContext(
+        stages={asset.key: asset.stage for asset in facts},
+        routes=routes,
+        routes_error=routes_error,
+        integration_covered=covered_selections(tests_dir),
+        project_root=project_root,
+    )
+
+
+def audit_facts(
+    facts: Sequence[AssetFacts],
+    *,
+    routes_path: Path | None,
+    waivers_path: Path | None,
+    tests_dir: Path | None,
+    project_root: Path = PROJECT_ROOT,
+    today: date | None = None,
+) -> AuditReport:
+    try:
+        waivers = load_waivers(waivers_path)
+    except WaiverError as error:
+        return AuditReport((), (str(error),))
+    errors = validate_waivers(
+        waivers, {a.key for a in facts}, {a.group for a in facts if a.group is not None}
+    )
+    if errors:
+        return AuditReport((), tuple(errors))
+    context = build_context(
+        facts, routes_path=routes_path, tests_dir=tests_dir, project_root=project_root
+    )
+    return AuditReport(tuple(evaluate_asset(asset, context, waivers, today) for asset in facts))
+
+
+def audit_definitions(
+    defs: dg.Definitions,
+    *,
+    routes_path: Path | None,
+    waivers_path: Path | None,
+    tests_dir: Path | None,
+    project_root: Path = PROJECT_ROOT,
+    today: date | None = None,
+) -> AuditReport:
+    return audit_facts(
+        collect_facts(defs),
+        routes_path=routes_path,
+        waivers_path=waivers_path,
+        tests_dir=tests_dir,
+        project_root=project_root,
+        today=today,
+    )

@@ -1,0 +1,1 @@
+"""The ``platform-assets`` command line."""

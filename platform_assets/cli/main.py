@@ -1,0 +1,91 @@
+"""``platform-assets``: the platform's command line.
+
+platform-assets audit [-m MODULE | -f FILE] [--format table|json]
+platform-assets docs [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from platform_assets.settings import PROJECT_ROOT, alert_routes_path, waivers_path
+
+
+def _add_location_arguments(parser: argparse.ArgumentParser) -> None:
+    location = parser.add_mutually_exclusive_group()
+    location.add_argument("-m", "--module", help="Python module holding the Definitions")
+    location.add_argument("-f", "--file", help="Python file holding the Definitions")
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from platform_assets.audit import (
+        CodeLocationLoadError,
+        audit_definitions,
+        load_definitions,
+        report_as_json,
+        report_as_table,
+    )
+
+    try:
+        defs = load_definitions(args.module, args.file)
+    except CodeLocationLoadError as error:
+        print(f"platform-assets audit: {error}", file=sys.stderr)
+        return 2
+    report = audit_definitions(
+        defs,
+        routes_path=Path(args.routes) if args.routes else alert_routes_path(),
+        waivers_path=Path(args.waivers) if args.waivers else waivers_path(),
+        tests_dir=Path(args.tests_dir) if args.tests_dir else PROJECT_ROOT / "tests",
+        project_root=Path(args.project_root) if args.project_root else PROJECT_ROOT,
+    )
+    print(report_as_json(report) if args.format == "json" else report_as_table(report))
+    for message in report.errors:
+        print(f"platform-assets audit: {message}", file=sys.stderr)
+    return report.exit_code
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from platform_assets.stages.stage_docs import DOC_PATH, render_delivery_stages_doc
+
+    rendered = render_delivery_stages_doc()
+    if args.check:
+        if not DOC_PATH.exists() or DOC_PATH.read_text() != rendered:
+            print(f"{DOC_PATH} is stale: run `platform-assets docs`", file=sys.stderr)
+            return 1
+        return 0
+    DOC_PATH.write_text(rendered)
+    print(f"wrote {DOC_PATH}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="platform-assets", description="Delivery stages, declared in code and enforced."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    audit = commands.add_parser("audit", help="audit every asset against its delivery stage")
+    _add_location_arguments(audit)
+    audit.add_argument("--format", choices=("table", "json"), default="table")
+    audit.add_argument("--waivers", help="waivers YAML (default: $PLATFORM_WAIVERS or config/)")
+    audit.add_argument("--routes", help="alert routes YAML (default: $PLATFORM_ALERT_ROUTES)")
+    audit.add_argument("--tests-dir", help="where integration tests declare coverage")
+    audit.add_argument("--project-root", help="where runbook paths are resolved")
+    audit.set_defaults(handler=_audit)
+
+    docs = commands.add_parser("docs", help="regenerate docs/delivery-stages.md from the code")
+    docs.add_argument("--check", action="store_true", help="fail when the doc is stale")
+    docs.set_defaults(handler=_docs)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The dbt project on DuckDB, translated into staged Dagster assets."""

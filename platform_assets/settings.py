@@ -1,0 +1,51 @@
+"""Configuration from the environment, with safe local defaults.
+
+Values are handed to resources as ``dg.EnvVar`` when the variable is set, so the Dagster
+UI shows where they came from; otherwise the embedded default applies and the project
+runs on a fresh clone with nothing configured.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Final
+
+import dagster as dg
+
+PROJECT_ROOT: Final = Path(__file__).resolve().parent.parent
+
+WAREHOUSE_ENV: Final = "PLATFORM_WAREHOUSE_PATH"
+DEFAULT_WAREHOUSE: Final = "data/warehouse.duckdb"
+
+ALERT_ROUTES_ENV: Final = "PLATFORM_ALERT_ROUTES"
+DEFAULT_ALERT_ROUTES: Final = "config/alert_routes.yaml"
+
+WAIVERS_ENV: Final = "PLATFORM_WAIVERS"
+DEFAULT_WAIVERS: Final = "config/waivers.yaml"
+
+#: Every asset that writes the DuckDB file runs in this pool; dagster.yaml limits it to
+#: one step at a time because DuckDB lets one process at a time open the file for writing.
+WAREHOUSE_POOL: Final = "duckdb_warehouse"
+
+
+def env_or_default(name: str, default: str) -> str | dg.EnvVar:
+    return dg.EnvVar(name) if os.environ.get(name) else default
+
+
+def resolve_path(value: str) -> Path:
+    """Relative paths are relative to the project root, wherever the process started."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def warehouse_path() -> Path:
+    return resolve_path(os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE)
+
+
+def alert_routes_path() -> Path:
+    return resolve_path(os.environ.get(ALERT_ROUTES_ENV) or DEFAULT_ALERT_ROUTES)
+
+
+def waivers_path() -> Path:
+    return resolve_path(os.environ.get(WAIVERS_ENV) or DEFAULT_WAIVERS)

@@ -1,0 +1,71 @@
+"""Shared test fixtures.
+
+``integration_instance`` is how an integration test earns its coverage claim: a test
+marked ``@pytest.mark.integration(covers=[...])`` must use it, and at teardown every
+asset it claims (keys, or ``group:<name>`` resolved against the project's definitions)
+must have been materialized in that instance. The stage audit reads the claims
+statically; this fixture makes sure they are true.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+INTEGRATION_FIXTURE = "integration_instance"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        marker = item.get_closest_marker("integration")
+        if marker and marker.kwargs.get("covers") and INTEGRATION_FIXTURE not in getattr(
+            item, "fixturenames", ()
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid} claims integration coverage but does not use the "
+                f"`{INTEGRATION_FIXTURE}` fixture that verifies the claim"
+            )
+
+
+def _covered_keys(covers: list[str]) -> list[dg.AssetKey]:
+    keys = [dg.AssetKey.from_user_string(c) for c in covers if not c.startswith("group:")]
+    groups = {c.removeprefix("group:") for c in covers if c.startswith("group:")}
+    if groups:
+        from platform_assets.definitions import defs
+
+        graph = defs.resolve_asset_graph()
+        keys += [
+            node.key
+            for node in graph.asset_nodes
+            if node.group_name in groups and node.is_materializable
+        ]
+    return keys
+
+
+@pytest.fixture
+def integration_instance(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dg.DagsterInstance]:
+    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
+        yield instance
+        marker = request.node.get_closest_marker("integration")
+        covers = list(marker.kwargs.get("covers", ())) if marker else []
+        missing = [
+            key.to_user_string()
+            for key in _covered_keys(covers)
+            if instance.get_latest_materialization_event(key) is None
+        ]
+        assert not missing, f"claims integration coverage of unmaterialized assets: {missing}"
+
+
+@pytest.fixture
+def warehouse_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh DuckDB file, also handed to dbt through the environment."""
+    path = tmp_path / "warehouse.duckdb"
+    monkeypatch.setenv("PLATFORM_WAREHOUSE_PATH", str(path))
+    return path
+
+
+os.environ.setdefault("DAGSTER_TELEMETRY_DISABLED", "1")
