@@ -16,10 +16,10 @@ import dagster as dg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._results import write_results  # noqa: E402
-from platform_assets.audit.asset_facts import collect_facts  # noqa: E402
-from platform_assets.audit.runner import audit_facts  # noqa: E402
-from tests.audit.code_locations import declare, write_project  # noqa: E402
+from benchmarks._results import write_results
+from platform_assets.audit.asset_facts import collect_facts
+from platform_assets.audit.runner import audit_facts
+from tests.audit.code_locations import declare, write_project
 
 ASSET_COUNT = 5_000
 CHAIN_LENGTH = 50

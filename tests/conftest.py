@@ -22,8 +22,10 @@ INTEGRATION_FIXTURE = "integration_instance"
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         marker = item.get_closest_marker("integration")
-        if marker and marker.kwargs.get("covers") and INTEGRATION_FIXTURE not in getattr(
-            item, "fixturenames", ()
+        if (
+            marker
+            and marker.kwargs.get("covers")
+            and INTEGRATION_FIXTURE not in getattr(item, "fixturenames", ())
         ):
             raise pytest.UsageError(
                 f"{item.nodeid} claims integration coverage but does not use the "
@@ -47,7 +49,9 @@ def _covered_keys(covers: list[str]) -> list[dg.AssetKey]:
 
 
 @pytest.fixture
-def integration_instance(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dg.DagsterInstance]:
+def integration_instance(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[dg.DagsterInstance]:
     with dg.instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
         yield instance
         marker = request.node.get_closest_marker("integration")

@@ -1,7 +1,7 @@
 """docs/delivery-stages.md is generated from the requirement matrix; it must not drift."""
 
-from platform_assets.stages.stage_docs import DOC_PATH, render_delivery_stages_doc
 from platform_assets.stages.requirements import REQUIREMENTS
+from platform_assets.stages.stage_docs import DOC_PATH, render_delivery_stages_doc
 
 
 def test_the_committed_doc_is_current():

@@ -92,8 +92,10 @@ def _retry(assets_def: dg.AssetsDefinition | None) -> tuple[int, bool]:
     return policy.max_retries, policy.backoff is not None
 
 
-def collect_facts(defs: dg.Definitions) -> list[AssetFacts]:
-    graph = defs.resolve_asset_graph()
+def collect_facts(source: dg.Definitions | Any) -> list[AssetFacts]:
+    """Facts for every asset of a Definitions, or of an already resolved asset graph (what
+    a sensor or an asset gets from ``context.repository_def.asset_graph``)."""
+    graph = source.resolve_asset_graph() if isinstance(source, dg.Definitions) else source
     facts = []
     for node in graph.asset_nodes:
         metadata = node.metadata or {}

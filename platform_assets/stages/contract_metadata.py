@@ -43,18 +43,21 @@ COLUMN_STABILITY_CHECK_KEY: Final = "platform/column_stability"
 
 @dataclass(frozen=True)
 class Sla:
-    """What consumers are promised: data no older than ``freshness``, and at least
-    ``success_rate`` of materializations succeeding, measured over ``window_days``."""
+    """What consumers are promised: data no older than ``freshness_hours`` for at least
+    ``freshness_attainment`` of the time, at least ``success_rate`` of materializations
+    succeeding and ``check_pass_rate`` of check evaluations passing, measured over the
+    trailing ``window_days``."""
 
     freshness_hours: float = 24.0
     success_rate: float = 0.99
     check_pass_rate: float = 0.99
+    freshness_attainment: float = 0.99
     window_days: int = 28
 
     def __post_init__(self) -> None:
         if self.freshness_hours <= 0:
             raise ValueError(f"Sla.freshness_hours must be positive, got {self.freshness_hours}")
-        for name in ("success_rate", "check_pass_rate"):
+        for name in ("success_rate", "check_pass_rate", "freshness_attainment"):
             value = getattr(self, name)
             if not 0 < value <= 1:
                 raise ValueError(f"Sla.{name} must be in (0, 1], got {value}")

@@ -40,13 +40,16 @@ daily
 rerun it
 """
 
-INTEGRATION_TEST = '''\
+INTEGRATION_TEST = """\
 import pytest
 
 @pytest.mark.integration(covers=["demo/orders", "demo/order_lines", "group:covered_group"])
 def test_pipeline():
     assert True
-'''
+"""
+
+DEFAULT_SLA = Sla(freshness_hours=24)
+DEFAULT_RETRY = dg.RetryPolicy(max_retries=3, delay=1, backoff=dg.Backoff.EXPONENTIAL)
 
 ROUTE_BY_STAGE = {"poc": "none", "alpha": "owner-notice", "beta": "team-channel", "ga": "paging"}
 
@@ -70,8 +73,12 @@ def write_project(root: Path) -> AuditPaths:
     return AuditPaths(root, routes, tests_dir, root / "waivers.yaml")
 
 
-def columns(*, undocumented: str | None = None, unclassified: str | None = None,
-            unprotected_pii: bool = False) -> dg.TableSchema:
+def columns(
+    *,
+    undocumented: str | None = None,
+    unclassified: str | None = None,
+    unprotected_pii: bool = False,
+) -> dg.TableSchema:
     email_tags = {"pii": "true"} if unprotected_pii else {"pii": "true", "pii_protection": "hashed"}
     specs = [
         ("order_id", "BIGINT", {"pii": "false"}),
@@ -102,12 +109,12 @@ def declare(
     primary_key: tuple[str, ...] = ("order_id",),
     key_checks_blocking: bool = True,
     schema: dg.TableSchema | None = None,
-    sla: Sla | None = Sla(freshness_hours=24),
+    sla: Sla | None = DEFAULT_SLA,
     runbook: str | None = "docs/orders.md",
     freshness: bool = True,
     alert_route: str | None = None,
     column_stability: bool = True,
-    retry: dg.RetryPolicy | None = dg.RetryPolicy(max_retries=3, delay=1, backoff=dg.Backoff.EXPONENTIAL),
+    retry: dg.RetryPolicy | None = DEFAULT_RETRY,
     deps: tuple[str, ...] = (),
     group: str = "demo_marts",
 ) -> dg.AssetsDefinition:

@@ -31,8 +31,9 @@ def audit_with_waivers(paths, waivers_yaml: str):
     )
 
 
-def waiver(assets: str = "[demo/orders]", requirement: str = "BETA.RUNBOOK",
-           expires: str = "2026-12-31") -> str:
+def waiver(
+    assets: str = "[demo/orders]", requirement: str = "BETA.RUNBOOK", expires: str = "2026-12-31"
+) -> str:
     return f"""waivers:
   - assets: {assets}
     requirement: {requirement}

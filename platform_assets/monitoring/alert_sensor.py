@@ -1,0 +1,97 @@
+"""The alert sensor: failed checks, late data and failed runs of staged assets become
+alerts routed by the asset's delivery stage.
+
+Open-source Dagster has no alerting on failed checks or freshness, and a failed check
+does not fail its run, so a run-failure sensor never hears of it. This sensor reads the
+instance's event records with a cursor and routes what it finds through the alert routes
+file: POC assets are silent, Alpha notifies its owner in the log, Beta reaches the team
+channel, GA pages as well (for critical conditions).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import dagster as dg
+
+from platform_assets.monitoring.alert import Alert
+from platform_assets.monitoring.alert_dispatch import AlertDispatcher
+from platform_assets.monitoring.alert_ledger import record_alert
+from platform_assets.monitoring.alert_routes import AlertRoutes
+from platform_assets.monitoring.asset_routing import routing_by_asset
+from platform_assets.monitoring.event_tail import read_new_records, start_watching
+from platform_assets.monitoring.history_records import condition_events
+from platform_assets.monitoring.incident_tracker import IncidentTracker
+from platform_assets.monitoring.sensor_state import AlertSensorState
+from platform_assets.settings import alert_routes_path
+
+DEFAULT_SENSOR_NAME = "stage_alerts"
+DEFAULT_INTERVAL_SECONDS = 30
+
+
+def build_alert_sensor(
+    routes_path: Path | None = None,
+    *,
+    name: str = DEFAULT_SENSOR_NAME,
+    minimum_interval_seconds: int = DEFAULT_INTERVAL_SECONDS,
+    clock: Callable[[], float] = time.time,
+) -> dg.SensorDefinition:
+    """The alert sensor for the code location it is defined in.
+
+    ``routes_path`` defaults to ``settings.alert_routes_path()`` and is re-read on every
+    tick, so editing routes needs no redeploy. ``clock`` stamps detection times (tests
+    hand in a controlled one to measure time to detect exactly).
+    """
+
+    @dg.sensor(
+        name=name,
+        minimum_interval_seconds=minimum_interval_seconds,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description=(
+            "Turns failed asset checks, freshness WARN/FAIL and failed runs of staged assets "
+            "into alerts routed by delivery stage (config/alert_routes.yaml)."
+        ),
+    )
+    def alert_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
+        if context.cursor is None:
+            state = start_watching(context.instance)
+            return dg.SensorResult(
+                cursor=state.to_cursor(),
+                skip_reason=f"started watching; following {len(state.active_runs)} runs in flight",
+            )
+        if context.repository_def is None:
+            raise dg.DagsterInvariantViolationError(
+                f"sensor {name} reads asset tags from its code location's definitions"
+            )
+        state = AlertSensorState.from_cursor(context.cursor)
+        routes = AlertRoutes.load(routes_path or alert_routes_path())
+        dispatcher = AlertDispatcher(routes, context.log)
+        state.pending = dispatcher.retry(state.pending)
+
+        routing = routing_by_asset(context.repository_def)
+        alerted = {
+            key for key, asset in routing.items() if routes.sinks_for(asset.route, asset.owners)
+        }
+        # An asset demoted to POC, or removed, no longer alerts: its incidents are dropped.
+        tracker = IncidentTracker(i for i in state.open_incidents if i.asset_key in alerted)
+        records = [r for r in read_new_records(context.instance, state) if r.asset_key in alerted]
+        alerts = [
+            Alert.from_transition(t, routing[t.incident.asset_key], clock())
+            for t in tracker.observe_all(condition_events(records))
+        ]
+        state.open_incidents = tracker.open_incidents
+        for alert in alerts:
+            state.pending.extend(dispatcher.deliver(alert))
+            record_alert(context.instance, alert)
+        return dg.SensorResult(
+            cursor=state.to_cursor(),
+            skip_reason=(
+                f"{len(records)} events, {len(alerts)} alerts, "
+                f"{len(state.open_incidents)} open incidents, {len(state.pending)} deliveries "
+                "to retry"
+            ),
+        )
+
+    return alert_sensor
