@@ -3,6 +3,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# dagster-dbt and the dbt asset find `dbt` on PATH: the venv's comes first.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PLATFORM_WAREHOUSE_PATH ?= $(CURDIR)/data/warehouse.duckdb
 DBT_MANIFEST := dbt_project/target/manifest.json

@@ -10,6 +10,7 @@ statically; this fixture makes sure they are true.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,7 +53,9 @@ def _covered_keys(covers: list[str]) -> list[dg.AssetKey]:
 def integration_instance(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[dg.DagsterInstance]:
-    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    with dg.instance_for_test(temp_dir=str(home)) as instance:
         yield instance
         marker = request.node.get_closest_marker("integration")
         covers = list(marker.kwargs.get("covers", ())) if marker else []
@@ -72,4 +75,10 @@ def warehouse_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+# Set before anything imports the definitions: the warehouse resource is then bound to
+# the environment variable (resolved at run time, so a test's own path applies) instead
+# of the project's data/warehouse.duckdb, which tests must never touch.
+os.environ.setdefault("PLATFORM_WAREHOUSE_PATH", str(Path(tempfile.mkdtemp()) / "tests.duckdb"))
+# A smaller demo window keeps the end-to-end runs of the suite quick.
+os.environ.setdefault("PLATFORM_DORA_DEMO_DAYS", "30")
 os.environ.setdefault("DAGSTER_TELEMETRY_DISABLED", "1")

@@ -20,6 +20,7 @@ from platform_assets.stages.contract_metadata import (
     LAYER_TAG,
     PRIMARY_KEY_KEY,
     RUNBOOK_KEY,
+    STAGE_DEFAULTS_TAG,
     Sla,
     metadata_value,
 )
@@ -64,6 +65,8 @@ class AssetFacts:
     checks: tuple[CheckFacts, ...]
     parents: tuple[str, ...]
     alert_route: str | None = field(default=None)
+    stage_defaults: bool = field(default=False)
+    """The platform applies this asset's stage defaults (see STAGE_DEFAULTS_TAG)."""
 
 
 def _columns(metadata: Mapping[str, Any]) -> tuple[ColumnFacts, ...] | None:
@@ -140,6 +143,7 @@ def collect_facts(source: dg.Definitions | Any) -> list[AssetFacts]:
                 checks=tuple(checks),
                 parents=tuple(parent.to_user_string() for parent in node.parent_keys),
                 alert_route=tags.get(ALERT_ROUTE_TAG),
+                stage_defaults=tags.get(STAGE_DEFAULTS_TAG) == "applied",
             )
         )
     return facts

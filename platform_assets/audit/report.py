@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from platform_assets.audit.runner import AuditReport
+from platform_assets.stages.tables import plain_table
 
 
 def report_as_json(report: AuditReport) -> str:
@@ -35,14 +36,7 @@ def report_as_table(report: AuditReport) -> str:
                 f"needs evidence: {', '.join(evidence)}" if evidence else "",
             )
         )
-    header = ("asset", "stage", "status", "waivers", "evidence")
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(str(cell).ljust(width) for cell, width in zip(header, widths, strict=True))]
-    lines.append("  ".join("-" * width for width in widths))
-    lines += [
-        "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    ]
+    lines = [plain_table(("asset", "stage", "status", "waivers", "evidence"), rows)]
     details = []
     for asset in sorted(report.assets, key=lambda a: a.key):
         for result in asset.violations:

@@ -12,6 +12,7 @@ import dagster as dg
 
 from platform_assets.audit.asset_facts import AssetFacts, collect_facts
 from platform_assets.audit.integration_coverage import covered_selections
+from platform_assets.audit.promotion_preview import as_promoted
 from platform_assets.audit.rules import RULES, AuditContext
 from platform_assets.audit.waivers import Waiver, WaiverError, load_waivers, validate_waivers
 from platform_assets.monitoring.alert_routes import AlertRoutes, AlertRoutesError
@@ -102,6 +103,8 @@ def evaluate_asset(
     """Audits one asset against ``as_stage`` (default: the stage it declares), so
     ``promote`` can ask what a higher stage would demand of it."""
     today = today or date.today()
+    if as_stage is not None:
+        asset = as_promoted(asset, as_stage)
     stage = as_stage or asset.stage
     if stage is None:
         verdict = RULES["PLATFORM.STAGE"](asset, context)
@@ -179,6 +182,38 @@ def build_context(
     )
 
 
+@dataclass(frozen=True)
+class AuditInputs:
+    """Everything an evaluation needs, loaded once: the audit, the scorecard and
+    ``promote`` all judge from the same inputs."""
+
+    facts: tuple[AssetFacts, ...]
+    context: AuditContext
+    waivers: tuple[Waiver, ...]
+    errors: tuple[str, ...] = ()
+
+
+def load_audit_inputs(
+    facts: Sequence[AssetFacts],
+    *,
+    routes_path: Path | None,
+    waivers_path: Path | None,
+    tests_dir: Path | None,
+    project_root: Path = PROJECT_ROOT,
+) -> AuditInputs:
+    context = build_context(
+        facts, routes_path=routes_path, tests_dir=tests_dir, project_root=project_root
+    )
+    try:
+        waivers = load_waivers(waivers_path)
+    except WaiverError as error:
+        return AuditInputs(tuple(facts), context, (), (str(error),))
+    errors = validate_waivers(
+        waivers, {a.key for a in facts}, {a.group for a in facts if a.group is not None}
+    )
+    return AuditInputs(tuple(facts), context, tuple(waivers), tuple(errors))
+
+
 def audit_facts(
     facts: Sequence[AssetFacts],
     *,
@@ -188,19 +223,18 @@ def audit_facts(
     project_root: Path = PROJECT_ROOT,
     today: date | None = None,
 ) -> AuditReport:
-    try:
-        waivers = load_waivers(waivers_path)
-    except WaiverError as error:
-        return AuditReport((), (str(error),))
-    errors = validate_waivers(
-        waivers, {a.key for a in facts}, {a.group for a in facts if a.group is not None}
+    inputs = load_audit_inputs(
+        facts,
+        routes_path=routes_path,
+        waivers_path=waivers_path,
+        tests_dir=tests_dir,
+        project_root=project_root,
     )
-    if errors:
-        return AuditReport((), tuple(errors))
-    context = build_context(
-        facts, routes_path=routes_path, tests_dir=tests_dir, project_root=project_root
+    if inputs.errors:
+        return AuditReport((), inputs.errors)
+    return AuditReport(
+        tuple(evaluate_asset(asset, inputs.context, inputs.waivers, today) for asset in facts)
     )
-    return AuditReport(tuple(evaluate_asset(asset, context, waivers, today) for asset in facts))
 
 
 def audit_definitions(

@@ -11,13 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from platform_assets.cli.evaluation import add_location_arguments
 from platform_assets.settings import PROJECT_ROOT, alert_routes_path, waivers_path
-
-
-def _add_location_arguments(parser: argparse.ArgumentParser) -> None:
-    location = parser.add_mutually_exclusive_group()
-    location.add_argument("-m", "--module", help="Python module holding the Definitions")
-    location.add_argument("-f", "--file", help="Python file holding the Definitions")
 
 
 def _audit(args: argparse.Namespace) -> int:
@@ -47,6 +42,18 @@ def _audit(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def _scorecard(args: argparse.Namespace) -> int:
+    from platform_assets.cli.scorecard import scorecard
+
+    return scorecard(args)
+
+
+def _promote(args: argparse.Namespace) -> int:
+    from platform_assets.cli.promotion import promote
+
+    return promote(args)
+
+
 def _docs(args: argparse.Namespace) -> int:
     from platform_assets.stages.stage_docs import DOC_PATH, render_delivery_stages_doc
 
@@ -68,13 +75,23 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     audit = commands.add_parser("audit", help="audit every asset against its delivery stage")
-    _add_location_arguments(audit)
+    add_location_arguments(audit)
     audit.add_argument("--format", choices=("table", "json"), default="table")
-    audit.add_argument("--waivers", help="waivers YAML (default: $PLATFORM_WAIVERS or config/)")
-    audit.add_argument("--routes", help="alert routes YAML (default: $PLATFORM_ALERT_ROUTES)")
-    audit.add_argument("--tests-dir", help="where integration tests declare coverage")
-    audit.add_argument("--project-root", help="where runbook paths are resolved")
     audit.set_defaults(handler=_audit)
+
+    card = commands.add_parser("scorecard", help="stage, requirements, SLA attainment, alerts")
+    add_location_arguments(card)
+    card.add_argument("--format", choices=("table", "json"), default="table")
+    card.set_defaults(handler=_scorecard)
+
+    promote = commands.add_parser("promote", help="promote an asset, with evidence")
+    promote.add_argument("asset", help="the asset key, e.g. marts/fct_deployment_frequency")
+    promote.add_argument("--to", required=True, help="the target stage: alpha, beta or ga")
+    promote.add_argument(
+        "--dry-run", action="store_true", help="print the change without editing any file"
+    )
+    add_location_arguments(promote)
+    promote.set_defaults(handler=_promote)
 
     docs = commands.add_parser("docs", help="regenerate docs/delivery-stages.md from the code")
     docs.add_argument("--check", action="store_true", help="fail when the doc is stale")

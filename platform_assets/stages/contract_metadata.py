@@ -23,6 +23,10 @@ LAYER_TAG: Final = "layer"
 DOMAIN_TAG: Final = "domain"
 ALERT_ROUTE_TAG: Final = "alert_route"
 ACCESS_TAG: Final = "access"
+#: Set on assets whose stage defaults the platform applies (``staged_asset`` and the dbt
+#: translator): promoting them brings the target stage's defaults with it, so promotion
+#: does not demand what the platform will supply.
+STAGE_DEFAULTS_TAG: Final = "platform/stage_defaults"
 
 #: Layers whose tables consumers read directly (dbt marts, medallion gold).
 CONSUMPTION_LAYERS: Final = frozenset({"marts", "gold"})

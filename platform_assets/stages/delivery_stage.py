@@ -23,6 +23,10 @@ class DeliveryStage(IntEnum):
     BETA = 2
     GA = 3
 
+    def __bool__(self) -> bool:
+        # POC is 0, and `if stage:` must mean "a stage is declared", not "above POC".
+        return True
+
     @property
     def tag_value(self) -> str:
         return self.name.lower()

@@ -131,3 +131,9 @@ def test_an_unknown_stage_value_is_a_violation(paths):
     result = report.asset("demo/orders").violations[0]
     assert result.id == "PLATFORM.STAGE"
     assert "'production'" in result.message
+
+
+def test_a_poc_asset_is_reported_as_poc(paths):
+    report = audit(paths, declare(stage="poc"))
+    assert report.asset("demo/orders").stage is not None
+    assert report.asset("demo/orders").as_record()["stage"] == "poc"

@@ -1,6 +1,7 @@
 """The dbt project as Dagster assets, built with ``dbt build`` against the warehouse."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: Dagster reads the `context` annotation of an
+# op's function at definition time and rejects it as a string.
 
 import json
 import os
@@ -34,6 +35,8 @@ DBT_VAR_ENV = {
     "dora_mode": "PLATFORM_DORA_MODE",
     "dora_timezone": "PLATFORM_DORA_TIMEZONE",
     "dora_incident_max_lag_hours": "PLATFORM_DORA_INCIDENT_MAX_LAG_HOURS",
+    "dora_as_of": "PLATFORM_DORA_AS_OF",
+    "dora_window_days": "PLATFORM_DORA_WINDOW_DAYS",
 }
 
 

@@ -24,6 +24,7 @@ from platform_assets.stages.contract_metadata import (
     PII_PROTECTION_TAG,
     PII_TAG,
     RUNBOOK_KEY,
+    STAGE_DEFAULTS_TAG,
     Sla,
     asserts_not_null,
     asserts_unique,
@@ -131,6 +132,7 @@ class StagedDbtTranslator(DagsterDbtTranslator):
         if stage is not None:
             tags.update(stage.stage_tag())
             tags[ALERT_ROUTE_TAG] = alert_route(stage)
+            tags[STAGE_DEFAULTS_TAG] = "applied"
         elif "stage" in meta:
             tags["stage"] = str(meta["stage"])
         return spec.replace_attributes(

@@ -35,7 +35,7 @@ from platform_assets.integrations.pandera.column_schema import (
 )
 from platform_assets.stages.contract_metadata import CHECK_ASSERTS_KEY
 from platform_assets.stages.delivery_stage import DeliveryStage
-from platform_assets.stages.markdown import markdown_table
+from platform_assets.stages.tables import markdown_table
 
 SCHEMA_CHECK_NAME = "pandera_schema"
 FAILING_ROW_SAMPLE = 10

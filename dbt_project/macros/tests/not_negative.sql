@@ -1,0 +1,6 @@
+{#- Counts and durations are never below zero; NULL (unknown) passes. -#}
+{% test not_negative(model, column_name) %}
+    select {{ column_name }}
+    from {{ model }}
+    where {{ column_name }} < 0
+{% endtest %}

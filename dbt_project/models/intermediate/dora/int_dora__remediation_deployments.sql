@@ -1,0 +1,82 @@
+-- Deployment rework (DORA 2024): a successful production deployment is remediation when
+-- it is marked hotfix or rollback, or ships a revert, or ships a pull request referencing
+-- an incident that was open when the pull request merged, or is the service's first
+-- deployment after an incident was created and before it was resolved. No peer computes
+-- rework, so every dora_mode uses this definition.
+with deployments as (
+    select * from {{ ref('int_dora__production_deployments') }}
+),
+
+incidents as (
+    select * from {{ ref('stg_dora__incidents') }}
+),
+
+shipped as (
+    select
+        change_sets.deployment_id,
+        landings.is_revert,
+        pull_requests.merged_at,
+        referenced.incident_id as referenced_incident_id,
+        referenced.created_at as incident_created_at,
+        referenced.resolved_at as incident_resolved_at
+    from {{ ref('int_dora__deployment_change_sets') }} as change_sets
+    inner join {{ ref('int_dora__commit_landings') }} as landings
+        on change_sets.repo = landings.repo
+        and change_sets.sha = landings.sha
+    left join {{ ref('stg_dora__pull_requests') }} as pull_requests
+        on landings.pr_id = pull_requests.pr_id
+    left join incidents as referenced
+        on pull_requests.referenced_incident_id = referenced.incident_id
+),
+
+change_set_signals as (
+    select
+        deployment_id,
+        bool_or(is_revert) as ships_revert,
+        bool_or(
+            referenced_incident_id is not null
+            and incident_created_at <= merged_at
+            and (incident_resolved_at is null or incident_resolved_at >= merged_at)
+        ) as ships_open_incident_fix
+    from shipped
+    group by deployment_id
+),
+
+first_deployments_during_incidents as (
+    select distinct deployment_id
+    from (
+        select
+            deployments.deployment_id,
+            row_number() over (
+                partition by incidents.incident_id
+                order by deployments.finished_at, deployments.deployment_id
+            ) as deployment_rank
+        from incidents
+        inner join deployments
+            on incidents.service = deployments.service
+            and deployments.finished_at > incidents.created_at
+            and (incidents.resolved_at is null or deployments.finished_at < incidents.resolved_at)
+    ) as during_incident
+    where deployment_rank = 1
+)
+
+select
+    deployments.deployment_id,
+    deployments.service,
+    deployments.finished_at,
+    deployments.deployed_on,
+    deployments.is_remediation_trigger,
+    coalesce(change_set_signals.ships_revert, false) as ships_revert,
+    coalesce(change_set_signals.ships_open_incident_fix, false) as ships_open_incident_fix,
+    first_deployments_during_incidents.deployment_id is not null as is_first_deployment_during_incident,
+    (
+        deployments.is_remediation_trigger
+        or coalesce(change_set_signals.ships_revert, false)
+        or coalesce(change_set_signals.ships_open_incident_fix, false)
+        or first_deployments_during_incidents.deployment_id is not null
+    ) as is_remediation
+from deployments
+left join change_set_signals
+    on deployments.deployment_id = change_set_signals.deployment_id
+left join first_deployments_during_incidents
+    on deployments.deployment_id = first_deployments_during_incidents.deployment_id

@@ -1,0 +1,48 @@
+-- Commits other tables refer to that raw.commits does not hold. Each one degrades a
+-- metric: an unknown deployed commit forces the change-set window to fall back to the
+-- deployment's start, an unknown pull request commit hides the change's first commit
+-- time, an unknown root cause cannot be matched to the deployment that shipped it.
+with commits as (
+    select repo, sha from {{ ref('stg_dora__commits') }}
+),
+
+references_to_commits as (
+    select 'deployment_commit' as reference_kind, deployment_id as referenced_by, repo, sha
+    from {{ ref('stg_dora__deployment_commits') }}
+    union all
+    select 'explicit_change_set', deployment_id, repo, sha
+    from {{ ref('stg_dora__deployment_change_sets') }}
+    union all
+    select 'pull_request_commit', pr_id, repo, sha
+    from {{ ref('stg_dora__pull_request_commits') }}
+    union all
+    select 'pull_request_merge_commit', pr_id, repo, merge_sha
+    from {{ ref('stg_dora__pull_requests') }}
+    where is_merged
+      and merge_sha is not null
+),
+
+orphans as (
+    select references_to_commits.*
+    from references_to_commits
+    left join commits
+        on references_to_commits.repo = commits.repo
+        and references_to_commits.sha = commits.sha
+    where commits.sha is null
+),
+
+orphan_root_causes as (
+    -- an incident names no repository: its root cause is an orphan when no repository has it
+    select 'incident_root_cause' as reference_kind, incident_id as referenced_by, cast(null as varchar) as repo, root_cause_sha as sha
+    from {{ ref('stg_dora__incidents') }}
+    where root_cause_sha is not null
+      and root_cause_sha not in (select sha from commits)
+)
+
+select reference_kind, referenced_by, min(repo) as repo, sha
+from (
+    select * from orphans
+    union all
+    select * from orphan_root_causes
+) as all_orphans
+group by reference_kind, referenced_by, sha

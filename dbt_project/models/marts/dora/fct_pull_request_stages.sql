@@ -1,0 +1,157 @@
+{%- set mode = dora_mode() -%}
+-- Where a pull request's time goes (reviewer insights): coding (first commit -> opened),
+-- pickup (opened -> first review event by someone other than the author), review (that
+-- review -> merged) and deploy (merged -> the deployment that shipped it). One CTE per
+-- mode:
+--   default / four_keys  exact spans, cycle time = the sum of the parts that exist (Four
+--                        Keys has no breakdown of its own); the deployment is the first
+--                        one of any service whose change set holds the pull request;
+--   devlake              whole minutes rounded up, only merged pull requests, DevLake's
+--                        deployment match, cycle time = coding + (opened -> merged) + deploy.
+-- A negative span is NULL and flags has_negative_span.
+with pull_requests as (
+    select * from {{ ref('stg_dora__pull_requests') }}
+),
+
+first_commits as (
+    select pull_request_commits.pr_id, min(commits.authored_at) as first_commit_at
+    from {{ ref('stg_dora__pull_request_commits') }} as pull_request_commits
+    inner join {{ ref('stg_dora__commits') }} as commits
+        on pull_request_commits.repo = commits.repo
+        and pull_request_commits.sha = commits.sha
+    group by pull_request_commits.pr_id
+),
+
+first_reviews as (
+    select reviews.pr_id, min(reviews.reviewed_at) as first_review_at
+    from {{ ref('stg_dora__pull_request_reviews') }} as reviews
+    inner join pull_requests
+        on reviews.pr_id = pull_requests.pr_id
+    -- the author answering their own pull request is not a pickup
+    where reviews.reviewer_hash is distinct from pull_requests.author_hash
+    group by reviews.pr_id
+),
+
+default_deployments as (
+    select pr_id, deployment_id, service, deployed_at
+    from (
+        select
+            pr_id,
+            deployment_id,
+            service,
+            deployed_at,
+            row_number() over (partition by pr_id order by deployed_at, deployment_id) as deployment_rank
+        from {{ ref('int_dora__change_deployments') }}
+        where change_kind = 'pull_request'
+    ) as shipped
+    where deployment_rank = 1
+),
+
+devlake_deployments as (
+    select pr_id, deployment_id, service, deployed_at
+    from {{ ref('int_dora__devlake_pull_request_deployments') }}
+),
+
+timeline as (
+    select
+        pull_requests.pr_id,
+        pull_requests.repo,
+        pull_requests.created_at,
+        pull_requests.merged_at,
+        first_commits.first_commit_at,
+        first_reviews.first_review_at,
+        {% if mode == 'devlake' -%}
+        devlake_deployments.deployment_id,
+        devlake_deployments.service,
+        devlake_deployments.deployed_at
+        {%- else -%}
+        default_deployments.deployment_id,
+        default_deployments.service,
+        default_deployments.deployed_at
+        {%- endif %}
+    from pull_requests
+    left join first_commits
+        on pull_requests.pr_id = first_commits.pr_id
+    left join first_reviews
+        on pull_requests.pr_id = first_reviews.pr_id
+    {% if mode == 'devlake' -%}
+    left join devlake_deployments
+        on pull_requests.pr_id = devlake_deployments.pr_id
+    where pull_requests.is_merged
+    {%- else -%}
+    left join default_deployments
+        on pull_requests.pr_id = default_deployments.pr_id
+    {%- endif %}
+),
+
+default_stages as (
+    select
+        *,
+        {{ dora_nonnegative_seconds('first_commit_at', 'created_at') }} / 3600.0 as coding_time_hours,
+        {{ dora_nonnegative_seconds('created_at', 'first_review_at') }} / 3600.0 as pickup_time_hours,
+        {{ dora_nonnegative_seconds('first_review_at', 'merged_at') }} / 3600.0 as review_time_hours,
+        {{ dora_nonnegative_seconds('merged_at', 'deployed_at') }} / 3600.0 as deploy_time_hours
+    from timeline
+),
+
+default_cycle as (
+    select
+        *,
+        case
+            when coalesce(coding_time_hours, pickup_time_hours, review_time_hours, deploy_time_hours) is not null
+                then coalesce(coding_time_hours, 0) + coalesce(pickup_time_hours, 0)
+                    + coalesce(review_time_hours, 0) + coalesce(deploy_time_hours, 0)
+        end as cycle_time_hours
+    from default_stages
+),
+
+devlake_stages as (
+    select
+        *,
+        {{ devlake_span_minutes('first_commit_at', 'created_at') }} / 60.0 as coding_time_hours,
+        {{ devlake_span_minutes('created_at', 'first_review_at') }} / 60.0 as pickup_time_hours,
+        {{ devlake_span_minutes('first_review_at', 'merged_at') }} / 60.0 as review_time_hours,
+        {{ devlake_span_minutes('merged_at', 'deployed_at') }} / 60.0 as deploy_time_hours,
+        {{ devlake_span_minutes('created_at', 'merged_at') }} / 60.0 as open_to_merge_hours
+    from timeline
+),
+
+devlake_cycle as (
+    select
+        * exclude (open_to_merge_hours),
+        coalesce(coding_time_hours, 0) + coalesce(open_to_merge_hours, 0) + coalesce(deploy_time_hours, 0) as cycle_time_hours
+    from devlake_stages
+),
+
+four_keys_cycle as (
+    select * from default_cycle
+),
+
+stages as (
+    select * from {{ mode }}_cycle
+)
+
+select
+    pr_id,
+    repo,
+    created_at,
+    merged_at,
+    first_commit_at,
+    first_review_at,
+    deployment_id,
+    service,
+    deployed_at,
+    coding_time_hours,
+    pickup_time_hours,
+    review_time_hours,
+    deploy_time_hours,
+    cycle_time_hours,
+    coalesce(
+        {{ dora_span_seconds('first_commit_at', 'created_at') }} < 0
+        or {{ dora_span_seconds('created_at', 'first_review_at') }} < 0
+        or {{ dora_span_seconds('first_review_at', 'merged_at') }} < 0
+        or {{ dora_span_seconds('merged_at', 'deployed_at') }} < 0,
+        false
+    ) as has_negative_span,
+    '{{ mode }}' as dora_mode
+from stages

@@ -1,0 +1,18 @@
+with raw_pull_requests as (
+    select * from {{ source('dora_raw', 'pull_requests') }}
+)
+
+select
+    cast(pr_id as varchar) as pr_id,
+    cast(repo as varchar) as repo,
+    cast(number as bigint) as pr_number,
+    sha256(lower(trim(cast(author as varchar)))) as author_hash,
+    cast(created_at as timestamptz) as created_at,
+    cast(merged_at as timestamptz) as merged_at,
+    lower(trim(cast(merge_sha as varchar))) as merge_sha,
+    cast(referenced_incident_id as varchar) as referenced_incident_id,
+    merged_at is not null as is_merged,
+    cast(_source as varchar) as source_connector,
+    cast(_loaded_at as timestamptz) as loaded_at,
+    cast(_run_id as varchar) as load_run_id
+from raw_pull_requests

@@ -1,0 +1,186 @@
+"""The raw DORA tables of docs/dora-raw-tables.md as Pandera models.
+
+Each model documents its table's columns (description, ``pii``), asserts its natural
+key unique and not null, and fixes the landing contract: column types, required
+columns and allowed values (``TableContract.from_pandera``). Author names are personal
+data. The raw layer lands them as the source gives them (hashing at landing would lose
+the source's value for good), so raw tables are ``restricted``: the raw assets carry the
+``access: restricted`` tag and consumers read the staging models, which hash authors.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import pandera.polars as pa
+from pandera.engines.polars_engine import DateTime
+
+from platform_assets.ingestion import TableContract
+
+RAW_SCHEMA: Final = "raw"
+
+ENVIRONMENTS: Final = ("PRODUCTION", "STAGING", "TESTING", "DEVELOPMENT")
+RESULTS: Final = ("SUCCESS", "FAILURE", "ABORTED")
+TRIGGER_KINDS: Final = ("planned", "hotfix", "rollback", "unknown")
+REVIEW_KINDS: Final = ("comment", "review", "approval", "changes_requested")
+
+
+def _column(description: str, *, pii: bool = False, **kwargs: Any) -> Any:
+    metadata = {"pii": True, "pii_protection": "restricted"} if pii else {"pii": False}
+    return pa.Field(description=description, metadata=metadata, **kwargs)
+
+
+def _key(description: str, *, unique: bool = False) -> Any:
+    return _column(description, nullable=False, unique=unique)
+
+
+def _utc(description: str, *, nullable: bool, **kwargs: Any) -> Any:
+    return _column(
+        description,
+        nullable=nullable,
+        dtype_kwargs={"time_unit": "us", "time_zone": "UTC"},
+        **kwargs,
+    )
+
+
+class _Lineage(pa.DataFrameModel):
+    """The lineage columns every raw table carries (aliases: Pandera ignores attributes
+    whose names start with an underscore)."""
+
+    source_lineage: str = _column(
+        "Connector that landed the row, e.g. demo, files, github.", alias="_source"
+    )
+    loaded_at_lineage: DateTime = _utc(
+        "When the row was last inserted or changed (UTC); an unchanged row keeps it.",
+        nullable=False,
+        alias="_loaded_at",
+    )
+    run_id_lineage: str = _column(
+        "Dagster run that last inserted or changed the row.", alias="_run_id"
+    )
+
+
+class Deployments(_Lineage):
+    deployment_id: str = _key("Deployment id, unique across sources.", unique=True)
+    service: str = _column("Service the deployment put live.")
+    environment: str = _column("Target environment.", isin=list(ENVIRONMENTS))
+    result: str = _column("Outcome of the deployment.", isin=list(RESULTS))
+    started_at: DateTime = _utc("When the deployment started (UTC).", nullable=True)
+    finished_at: DateTime = _utc("When the deployment finished (UTC).", nullable=False)
+    source: str = _column("System that reported the deployment (e.g. github, demo).")
+    trigger_kind: str = _column("Why it was deployed.", isin=list(TRIGGER_KINDS))
+
+    class Config:
+        name = "raw_deployments"
+        strict = True
+
+
+class DeploymentCommits(_Lineage):
+    deployment_id: str = _key("Deployment that put the commit live.")
+    repo: str = _key("Repository (owner/name) of the commit.")
+    sha: str = _column("Commit the deployment put live in this repository.")
+
+    class Config:
+        name = "raw_deployment_commits"
+        strict = True
+        unique = ["deployment_id", "repo"]
+
+
+class DeploymentChangeSets(_Lineage):
+    deployment_id: str = _key("Successful production deployment that shipped the commit.")
+    repo: str = _key("Repository (owner/name) of the commit.")
+    sha: str = _key("A commit shipped since the previous successful production deployment.")
+
+    class Config:
+        name = "raw_deployment_change_sets"
+        strict = True
+        unique = ["deployment_id", "repo", "sha"]
+
+
+class Commits(_Lineage):
+    repo: str = _key("Repository (owner/name).")
+    sha: str = _key("Commit sha.")
+    author: str = _column("Commit author's name.", pii=True, nullable=True)
+    authored_at: DateTime = _utc("When the commit was authored (UTC).", nullable=False)
+    message: str = _column("Commit message; a revert starts with 'Revert \"'.", nullable=True)
+
+    class Config:
+        name = "raw_commits"
+        strict = True
+        unique = ["repo", "sha"]
+
+
+class PullRequests(_Lineage):
+    pr_id: str = _key("Pull request id, '<repo>#<number>'.", unique=True)
+    repo: str = _column("Repository (owner/name).")
+    number: int = _column("Pull request number within the repository.")
+    author: str = _column("Pull request author's login or name.", pii=True, nullable=True)
+    title: str = _column("Pull request title.", nullable=True)
+    created_at: DateTime = _utc("When the pull request was opened (UTC).", nullable=False)
+    merged_at: DateTime = _utc("When it was merged (UTC); NULL when not merged.", nullable=True)
+    merge_sha: str = _column("Commit the merge produced on the base branch.", nullable=True)
+    referenced_incident_id: str = _column(
+        "Incident the pull request references, if any.", nullable=True
+    )
+
+    class Config:
+        name = "raw_pull_requests"
+        strict = True
+
+
+class PullRequestCommits(_Lineage):
+    pr_id: str = _key("Pull request id, '<repo>#<number>'.")
+    repo: str = _column("Repository (owner/name).")
+    sha: str = _key("A commit of the pull request.")
+
+    class Config:
+        name = "raw_pull_request_commits"
+        strict = True
+        unique = ["pr_id", "sha"]
+
+
+class PullRequestReviews(_Lineage):
+    review_id: str = _key("Review event id, unique across sources.", unique=True)
+    pr_id: str = _column("Pull request reviewed, '<repo>#<number>'.")
+    author: str = _column("Reviewer's login or name.", pii=True, nullable=True)
+    created_at: DateTime = _utc("When the review event happened (UTC).", nullable=False)
+    kind: str = _column("Kind of review event.", isin=list(REVIEW_KINDS))
+
+    class Config:
+        name = "raw_pull_request_reviews"
+        strict = True
+
+
+class Incidents(_Lineage):
+    incident_id: str = _key("Incident id, unique across sources.", unique=True)
+    service: str = _column("Service the incident affected.")
+    title: str = _column("Incident title.", nullable=True)
+    created_at: DateTime = _utc("When the incident was opened (UTC).", nullable=False)
+    resolved_at: DateTime = _utc("When it was resolved (UTC); NULL while open.", nullable=True)
+    severity: str = _column("Severity as the source names it (e.g. SEV1, P2).", nullable=True)
+    source: str = _column("System that reported the incident (e.g. pagerduty, demo).")
+    caused_by_deployment_id: str = _column(
+        "Deployment the source says caused the incident, if known.", nullable=True
+    )
+    root_cause_sha: str = _column("Commit named as the root cause, if known.", nullable=True)
+
+    class Config:
+        name = "raw_incidents"
+        strict = True
+
+
+RAW_TABLE_MODELS: Final[dict[str, type[pa.DataFrameModel]]] = {
+    "deployments": Deployments,
+    "deployment_commits": DeploymentCommits,
+    "deployment_change_sets": DeploymentChangeSets,
+    "commits": Commits,
+    "pull_requests": PullRequests,
+    "pull_request_commits": PullRequestCommits,
+    "pull_request_reviews": PullRequestReviews,
+    "incidents": Incidents,
+}
+
+RAW_CONTRACTS: Final = {
+    table: TableContract.from_pandera(model, schema=RAW_SCHEMA, table=table)
+    for table, model in RAW_TABLE_MODELS.items()
+}

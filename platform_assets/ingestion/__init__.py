@@ -1,0 +1,35 @@
+"""The one ingestion interface (``Connector``) and the machinery every connector shares:
+a resilient HTTP client, pagination, validation with quarantine, and a transactional,
+idempotent landing into DuckDB with persisted cursors."""
+
+from platform_assets.ingestion.connector import Connector, RecordBatch, Records, Rejected
+from platform_assets.ingestion.contract import LINEAGE_COLUMNS, ColumnKind, TableContract
+from platform_assets.ingestion.failure import FailureCategory, SourceError
+from platform_assets.ingestion.http_client import RequestStats, ResilientHttpClient, RetrySettings
+from platform_assets.ingestion.ops_tables import CURSORS_TABLE, QUARANTINE_TABLE, read_cursor
+from platform_assets.ingestion.pagination import link_header_pages, offset_pages
+from platform_assets.ingestion.report import IngestionReport
+from platform_assets.ingestion.runner import IngestionFailed, ingest
+
+__all__ = [
+    "CURSORS_TABLE",
+    "LINEAGE_COLUMNS",
+    "QUARANTINE_TABLE",
+    "ColumnKind",
+    "Connector",
+    "FailureCategory",
+    "IngestionFailed",
+    "IngestionReport",
+    "RecordBatch",
+    "Records",
+    "Rejected",
+    "RequestStats",
+    "ResilientHttpClient",
+    "RetrySettings",
+    "SourceError",
+    "TableContract",
+    "ingest",
+    "link_header_pages",
+    "offset_pages",
+    "read_cursor",
+]

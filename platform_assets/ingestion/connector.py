@@ -1,0 +1,68 @@
+"""The one ingestion interface: a connector turns (entity, cursor) into record batches.
+
+A connector knows its source's API and nothing about the warehouse. It yields batches of
+records in the shape of the raw table contract, each batch carrying the cursor reached
+so far; the connector-agnostic machinery (``runner.ingest``) validates, quarantines,
+merges and persists the cursor. A connector declares the entities (raw tables) it
+provides, so one source can supply deployments while another supplies incidents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import polars as pl
+
+from platform_assets.ingestion.http_client import RequestStats
+
+#: Records are dicts keyed by the contract's column names, or a polars frame whose
+#: columns are those names (columnar sources such as the demo generator or a CSV file).
+Records = Sequence[Mapping[str, Any]] | pl.DataFrame
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A record the connector could not even shape into a row (e.g. an unparseable JSON
+    line); the machinery quarantines it with the reason."""
+
+    record_key: str
+    reason: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class RecordBatch:
+    """Records for one entity and the cursor the source has reached with them.
+
+    ``cursor`` is an opaque string the connector alone interprets (a timestamp, a JSON
+    map of per-repository timestamps, a file digest); None keeps the previous cursor."""
+
+    records: Records
+    cursor: str | None
+    rejected: Sequence[Rejected] = field(default_factory=tuple)
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """A source of raw DORA entities."""
+
+    @property
+    def source_id(self) -> str:
+        """The lineage id written to ``_source`` and the cursor table, e.g. ``github``."""
+        ...
+
+    @property
+    def entities(self) -> frozenset[str]:
+        """The raw tables this connector provides."""
+        ...
+
+    @property
+    def request_stats(self) -> RequestStats:
+        """Requests and retries made so far (all zero for sources without HTTP)."""
+        ...
+
+    def extract(self, entity: str, cursor: str | None) -> Iterator[RecordBatch]:
+        """Records of ``entity`` newer than ``cursor`` (all of them when None)."""
+        ...

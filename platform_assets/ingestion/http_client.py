@@ -1,0 +1,217 @@
+"""An HTTP client for source APIs that survives the usual weather.
+
+Transient failures (5xx, timeouts, dropped connections) are retried with exponential
+backoff and jitter; rate limits are honoured as the API states them (``Retry-After`` on
+429 and 403, or ``X-RateLimit-Remaining: 0`` with ``X-RateLimit-Reset``), including a
+pause before the next request when a successful response says the budget is spent.
+Every retry is counted by reason, so the materialization can say what it cost. Delays
+come from ``RetrySettings`` and the ``sleep`` callable, so tests run in milliseconds.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from platform_assets.ingestion.failure import FailureCategory, SourceError
+
+
+@dataclass(frozen=True)
+class RetrySettings:
+    max_attempts: int = 5
+    backoff_seconds: float = 1.0
+    max_backoff_seconds: float = 60.0
+    #: The delay is drawn uniformly within +/- this fraction of the exponential backoff,
+    #: so that many clients failing together do not retry in lockstep.
+    jitter: float = 0.5
+    #: A rate-limit wait longer than this fails the run (category rate_limited) instead
+    #: of holding a worker for, say, an hour.
+    max_rate_limit_wait_seconds: float = 900.0
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        if not 0 <= self.jitter <= 1:
+            raise ValueError("jitter must be within [0, 1]")
+
+
+@dataclass
+class RequestStats:
+    requests: int = 0
+    retries: int = 0
+    waited_seconds: float = 0.0
+    retries_by_reason: Counter[str] = field(default_factory=Counter)
+
+    def copy(self) -> RequestStats:
+        return RequestStats(
+            self.requests, self.retries, self.waited_seconds, Counter(self.retries_by_reason)
+        )
+
+    def since(self, earlier: RequestStats) -> RequestStats:
+        """What happened after ``earlier`` was copied."""
+        return RequestStats(
+            self.requests - earlier.requests,
+            self.retries - earlier.retries,
+            self.waited_seconds - earlier.waited_seconds,
+            self.retries_by_reason - earlier.retries_by_reason,
+        )
+
+
+class _Retry(Exception):
+    """Internal: the attempt failed in a way worth retrying."""
+
+    def __init__(self, category: FailureCategory, message: str, wait: float | None) -> None:
+        super().__init__(message)
+        self.category = category
+        self.wait = wait
+
+
+class ResilientHttpClient:
+    """GET requests against one API, with retries, backoff and rate-limit handling."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        headers: Mapping[str, str] | None = None,
+        timeout_seconds: float = 30.0,
+        retry: RetrySettings | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._client = httpx.Client(
+            base_url=base_url, headers=dict(headers or {}), timeout=timeout_seconds
+        )
+        self._retry = retry or RetrySettings()
+        self._sleep = sleep
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._resume_at: float | None = None
+        self.stats = RequestStats()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get(self, url: str, params: Mapping[str, Any] | None = None) -> httpx.Response:
+        """The response of a successful GET; raises SourceError once retries are spent
+        or at once on a failure that retrying cannot fix (auth, bad request)."""
+        attempt = 1
+        while True:
+            self._wait_for_rate_limit_reset()
+            try:
+                return self._attempt(url, params)
+            except _Retry as retry:
+                if attempt >= self._retry.max_attempts:
+                    raise SourceError(
+                        retry.category, f"{retry} (gave up after {attempt} attempts)"
+                    ) from retry
+                delay = retry.wait if retry.wait is not None else self._backoff(attempt)
+                self.stats.retries += 1
+                self.stats.retries_by_reason[retry.category.value] += 1
+                self._pause(delay)
+                attempt += 1
+
+    def get_json(self, url: str, params: Mapping[str, Any] | None = None) -> Any:
+        return self.decode_json(self.get(url, params))
+
+    @staticmethod
+    def decode_json(response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError as error:
+            raise SourceError(
+                FailureCategory.MALFORMED_PAYLOAD,
+                f"{response.request.url} returned a body that is not JSON: {error}",
+            ) from error
+
+    def _attempt(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:
+        self.stats.requests += 1
+        try:
+            response = self._client.get(url, params=params)
+        except httpx.TimeoutException as error:
+            raise _Retry(FailureCategory.TIMEOUT, f"GET {url} timed out", None) from error
+        except httpx.TransportError as error:
+            raise _Retry(FailureCategory.CONNECTION, f"GET {url} failed: {error}", None) from error
+        status = response.status_code
+        if status < 400:
+            self._note_budget(response)
+            return response
+        if status == 429 or (status == 403 and self._is_rate_limited(response)):
+            wait = self._rate_limit_wait(response)
+            if wait is not None and wait > self._retry.max_rate_limit_wait_seconds:
+                raise SourceError(
+                    FailureCategory.RATE_LIMITED,
+                    f"GET {url}: rate limited for {wait:.0f}s, more than the "
+                    f"{self._retry.max_rate_limit_wait_seconds:.0f}s this client waits",
+                )
+            raise _Retry(FailureCategory.RATE_LIMITED, f"GET {url}: HTTP {status}", wait)
+        if status >= 500:
+            raise _Retry(FailureCategory.SERVER_ERROR, f"GET {url}: HTTP {status}", None)
+        category = FailureCategory.AUTH if status in (401, 403) else FailureCategory.CLIENT_ERROR
+        raise SourceError(category, f"GET {url}: HTTP {status}: {response.text[:200]}")
+
+    @staticmethod
+    def _is_rate_limited(response: httpx.Response) -> bool:
+        headers = response.headers
+        return "retry-after" in headers or headers.get("x-ratelimit-remaining") == "0"
+
+    def _rate_limit_wait(self, response: httpx.Response) -> float | None:
+        """Seconds the API asks us to wait, or None to fall back on backoff."""
+        retry_after = response.headers.get("retry-after")
+        if retry_after is not None:
+            try:
+                return max(0.0, float(retry_after))
+            except ValueError:
+                try:
+                    return max(0.0, parsedate_to_datetime(retry_after).timestamp() - self._clock())
+                except (TypeError, ValueError):
+                    return None
+        reset = self._reset_time(response)
+        return None if reset is None else max(0.0, reset - self._clock())
+
+    @staticmethod
+    def _reset_time(response: httpx.Response) -> float | None:
+        if response.headers.get("x-ratelimit-remaining") != "0":
+            return None
+        try:
+            return float(response.headers["x-ratelimit-reset"])
+        except (KeyError, ValueError):
+            return None
+
+    def _note_budget(self, response: httpx.Response) -> None:
+        """A success that spends the last request of the budget: pause before the next."""
+        self._resume_at = self._reset_time(response)
+
+    def _wait_for_rate_limit_reset(self) -> None:
+        if self._resume_at is None:
+            return
+        wait = self._resume_at - self._clock()
+        self._resume_at = None
+        if wait <= 0:
+            return
+        if wait > self._retry.max_rate_limit_wait_seconds:
+            raise SourceError(
+                FailureCategory.RATE_LIMITED,
+                f"request budget spent; it resets in {wait:.0f}s, more than the "
+                f"{self._retry.max_rate_limit_wait_seconds:.0f}s this client waits",
+            )
+        self._pause(wait)
+
+    def _backoff(self, attempt: int) -> float:
+        base = min(
+            self._retry.max_backoff_seconds, self._retry.backoff_seconds * 2 ** (attempt - 1)
+        )
+        spread = self._retry.jitter * (2 * self._rng.random() - 1)
+        return max(0.0, base * (1 + spread))
+
+    def _pause(self, seconds: float) -> None:
+        self.stats.waited_seconds += seconds
+        self._sleep(seconds)

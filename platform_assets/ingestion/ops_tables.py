@@ -1,0 +1,61 @@
+"""The operational tables the ingestion keeps next to the raw data (schema ``ops``).
+
+``ops.quarantine`` holds every record that did not fit its table's contract, with the
+reason; ``ops.ingestion_cursors`` holds how far each (source, entity) has been read.
+Both are written in the same transaction as the raw merge they describe.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import duckdb
+
+from platform_assets.integrations.duckdb import Warehouse
+
+OPS_SCHEMA: Final = "ops"
+QUARANTINE_TABLE: Final = "ops.quarantine"
+CURSORS_TABLE: Final = "ops.ingestion_cursors"
+
+CREATE_OPS_TABLES: Final = (
+    f"create schema if not exists {OPS_SCHEMA}",
+    f"""create table if not exists {QUARANTINE_TABLE} (
+        source VARCHAR NOT NULL,
+        entity VARCHAR NOT NULL,
+        record_key VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL,
+        payload VARCHAR,
+        run_id VARCHAR NOT NULL,
+        quarantined_at TIMESTAMPTZ NOT NULL,
+        primary key (source, entity, record_key, reason)
+    )""",
+    f"""create table if not exists {CURSORS_TABLE} (
+        source VARCHAR NOT NULL,
+        entity VARCHAR NOT NULL,
+        cursor VARCHAR,
+        run_id VARCHAR NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL,
+        primary key (source, entity)
+    )""",
+)
+
+
+def create_ops_tables(connection: duckdb.DuckDBPyConnection) -> None:
+    for statement in CREATE_OPS_TABLES:
+        connection.execute(statement)
+
+
+def read_cursor(warehouse: Warehouse, source: str, entity: str) -> str | None:
+    """The cursor stored for (source, entity), or None before the first load."""
+    with warehouse.connect() as connection:
+        exists = connection.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'ops' and table_name = 'ingestion_cursors'"
+        ).fetchall()[0][0]
+        if not exists:
+            return None
+        rows = connection.execute(
+            f"select cursor from {CURSORS_TABLE} where source = ? and entity = ?",
+            [source, entity],
+        ).fetchall()
+    return rows[0][0] if rows else None

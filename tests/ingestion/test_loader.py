@@ -1,0 +1,91 @@
+"""The transactional, idempotent landing: reruns change nothing, a failed load keeps
+nothing, and cursors make the next run read only what is new."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import duckdb
+import pytest
+
+from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
+from platform_assets.ingestion import CURSORS_TABLE, FailureCategory, IngestionFailed, ingest
+from platform_assets.ingestion.ops_tables import create_ops_tables
+from tests.ingestion.conftest import END, all_tables, demo
+
+
+def load_everything(warehouse, log, run_id, full_refresh=False, end=END) -> dict[str, int]:
+    connector = demo(end)
+    inserted = {}
+    for table, contract in RAW_CONTRACTS.items():
+        report, _ = ingest(
+            connector, contract, warehouse, run_id=run_id, log=log, full_refresh=full_refresh
+        )
+        inserted[table] = report.inserted + report.updated
+    return inserted
+
+
+def test_rerunning_a_window_leaves_every_table_byte_for_byte_equal(warehouse, log) -> None:
+    first = load_everything(warehouse, log, "run-1")
+    before = all_tables(warehouse)
+    changed = load_everything(warehouse, log, "run-2", full_refresh=True)
+    assert all(count > 0 for count in first.values())
+    assert changed == dict.fromkeys(RAW_CONTRACTS, 0)
+    assert all_tables(warehouse) == before
+    assert set(before) == {f"raw.{t}" for t in RAW_CONTRACTS} | {
+        "ops.quarantine",
+        "ops.ingestion_cursors",
+    }
+
+
+def test_a_load_that_fails_halfway_keeps_the_previous_state(warehouse, log) -> None:
+    contract = RAW_CONTRACTS["deployments"]
+    ingest(demo(), contract, warehouse, run_id="run-1", log=log)
+    before = all_tables(warehouse)
+    # A constraint that rejects the next cursor: the load fails at its last statement,
+    # after the raw merge has run inside the transaction.
+    with warehouse.connect() as connection:
+        connection.execute(f"create table saved as select * from {CURSORS_TABLE}")
+        connection.execute(f"drop table {CURSORS_TABLE}")
+        connection.execute(
+            f"create table {CURSORS_TABLE} (source VARCHAR NOT NULL, entity VARCHAR NOT NULL, "
+            "cursor VARCHAR CHECK (cursor < '2026-11-01'), run_id VARCHAR NOT NULL, "
+            "updated_at TIMESTAMPTZ NOT NULL, primary key (source, entity))"
+        )
+        connection.execute(f"insert into {CURSORS_TABLE} select * from saved")
+        connection.execute("drop table saved")
+    later = demo(END + timedelta(days=2))
+
+    with pytest.raises(IngestionFailed) as failure:
+        ingest(later, contract, warehouse, run_id="run-2", log=log)
+
+    assert failure.value.report.failure_category is FailureCategory.LOAD_ERROR
+    assert isinstance(failure.value.__cause__, duckdb.ConstraintException)
+    assert all_tables(warehouse) == before
+    with warehouse.connect() as connection:  # the trap removed: the table as the loader makes it
+        connection.execute(f"create table saved as select * from {CURSORS_TABLE}")
+        connection.execute(f"drop table {CURSORS_TABLE}")
+        create_ops_tables(connection)
+        connection.execute(f"insert into {CURSORS_TABLE} select * from saved")
+        connection.execute("drop table saved")
+    report, _ = ingest(later, contract, warehouse, run_id="run-3", log=log)
+    assert report.inserted > 0
+    assert report.cursor_before == failure.value.report.cursor_before
+
+
+def test_the_second_run_reads_only_new_records(warehouse, log) -> None:
+    contract = RAW_CONTRACTS["pull_requests"]
+    first, _ = ingest(demo(), contract, warehouse, run_id="run-1", log=log)
+    again, _ = ingest(demo(), contract, warehouse, run_id="run-2", log=log)
+    assert again.extracted == 0
+    assert again.cursor_after == first.cursor_after
+
+    later, landed = ingest(
+        demo(END + timedelta(days=1)), contract, warehouse, run_id="run-3", log=log
+    )
+
+    assert 0 < later.extracted < first.extracted / 10
+    assert later.updated > 0, "pull requests open at the first end were merged since"
+    assert later.extracted == later.inserted + later.updated
+    assert landed.get_column("merged_at").drop_nulls().min() is not None
+    assert later.cursor_after > first.cursor_after  # type: ignore[operator]

@@ -1,0 +1,94 @@
+"""Validation against a table contract: what is quarantined, why, and with what payload."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+
+from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
+from platform_assets.ingestion import Rejected
+from platform_assets.ingestion.validation import validate
+
+CONTRACT = RAW_CONTRACTS["pull_requests"]
+GOOD = {
+    "pr_id": "a/b#1",
+    "repo": "a/b",
+    "number": 1,
+    "author": "ada",
+    "title": "t",
+    "created_at": "2026-10-01T10:00:00Z",
+    "merged_at": None,
+    "merge_sha": None,
+    "referenced_incident_id": None,
+}
+
+
+def reasons(records) -> dict[str, str]:
+    batch = validate(CONTRACT, [records])
+    return dict(batch.quarantined.select("record_key", "reason").iter_rows())
+
+
+def test_a_valid_record_is_typed() -> None:
+    batch = validate(CONTRACT, [[GOOD]])
+    assert batch.quarantined.height == 0
+    assert batch.rows.schema["created_at"] == pl.Datetime("us", "UTC")
+    assert batch.rows.schema["number"] == pl.Int64
+    assert batch.rows.row(0, named=True)["number"] == 1
+
+
+def test_each_kind_of_defect_has_its_reason() -> None:
+    found = reasons(
+        [
+            {**GOOD, "pr_id": None},
+            {**GOOD, "pr_id": "a/b#2", "created_at": "yesterday"},
+            {**GOOD, "pr_id": "a/b#3", "number": "three"},
+            {**GOOD, "pr_id": "a/b#4", "title": ["not", "text"]},
+            {**GOOD, "pr_id": "a/b#5", "created_at": None},
+        ]
+    )
+    assert found == {
+        "": "missing key column pr_id",
+        "a/b#2": "unparseable timestamp in created_at: 'yesterday'",
+        "a/b#3": "wrong type (not an integer) in number: 'three'",
+        "a/b#4": 'wrong type for title: expected text, got list ["not", "text"]',
+        "a/b#5": "missing required column created_at",
+    }
+
+
+def test_unknown_enum_values_are_quarantined_with_the_allowed_ones() -> None:
+    batch = validate(
+        RAW_CONTRACTS["pull_request_reviews"],
+        [
+            pl.DataFrame(
+                {
+                    "review_id": ["r1"],
+                    "pr_id": ["a/b#1"],
+                    "author": ["bob"],
+                    "created_at": ["2026-10-01T10:00:00Z"],
+                    "kind": ["thumbs_up"],
+                }
+            )
+        ],
+    )
+    [reason] = batch.quarantined.get_column("reason").to_list()
+    assert reason == (
+        "unknown value 'thumbs_up' for kind (allowed: comment, review, approval, changes_requested)"
+    )
+    assert json.loads(batch.quarantined.get_column("payload")[0])["kind"] == "thumbs_up"
+
+
+def test_the_payload_is_the_original_record_and_nothing_is_dropped() -> None:
+    broken = {**GOOD, "pr_id": "a/b#9", "created_at": "soon", "extra": {"kept": True}}
+    rejected = Rejected(record_key="file:3", reason="unparseable JSON line", payload='"{x"')
+    batch = validate(CONTRACT, [[GOOD, broken]], [rejected])
+    assert batch.extracted == 3
+    assert batch.rows.height + batch.quarantined.height == 3
+    payload = batch.quarantined.filter(pl.col("record_key") == "a/b#9")["payload"][0]
+    assert json.loads(payload)["extra"] == {"kept": True}
+
+
+def test_duplicate_keys_keep_the_last_version() -> None:
+    batch = validate(CONTRACT, [[GOOD, {**GOOD, "title": "renamed"}]])
+    assert batch.duplicates == 1
+    assert batch.rows.get_column("title").to_list() == ["renamed"]
