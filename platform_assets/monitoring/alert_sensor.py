@@ -49,6 +49,7 @@ def build_alert_sensor(
         name=name,
         minimum_interval_seconds=minimum_interval_seconds,
         default_status=dg.DefaultSensorStatus.RUNNING,
+        owners=["team:platform"],
         description=(
             "Turns failed asset checks, freshness WARN/FAIL and failed runs of staged assets "
             "into alerts routed by delivery stage (config/alert_routes.yaml)."

@@ -24,6 +24,7 @@ dora_refresh_job = dg.define_asset_job(
     selection=dora_assets,
     description="Lands the DORA sources and rebuilds every DORA model and its checks.",
     tags={"domain": "dora"},
+    owners=["team:dora-metrics"],
 )
 
 dora_refresh_schedule = dg.ScheduleDefinition(
@@ -33,5 +34,5 @@ dora_refresh_schedule = dg.ScheduleDefinition(
     execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Refreshes the DORA assets four times a day, inside their freshness windows.",
-    tags={"owner": "team:dora-metrics"},
+    owners=["team:dora-metrics"],
 )
