@@ -37,8 +37,10 @@ from platform_assets.settings import env_or_default, resolve_path
 
 DEPLOYMENT_SOURCES: Final = ("demo", "files", "github")
 INCIDENT_SOURCES: Final = ("demo", "files", "github_issues", "pagerduty")
-DEFAULT_GITHUB_API: Final = "https://api.github.com"
-DEFAULT_PAGERDUTY_API: Final = "https://api.pagerduty.com"
+#: The API base URLs are configuration: no host lives in code (docs/sources.md lists the
+#: public ones). An unset URL fails the connector with a message naming the variable.
+GITHUB_API_URL_ENV: Final = "PLATFORM_GITHUB_API_URL"
+PAGERDUTY_API_URL_ENV: Final = "PLATFORM_PAGERDUTY_API_URL"
 
 
 class DoraSource(dg.ConfigurableResource):
@@ -51,11 +53,11 @@ class DoraSource(dg.ConfigurableResource):
     demo_days: int = 90
     demo_end: str = ""
     files_directory: str = "data/dora_export"
-    github_api_url: str = DEFAULT_GITHUB_API
+    github_api_url: str = ""
     github_token: str = ""
     github_repositories: str = ""
     github_incident_label: str = "incident"
-    pagerduty_api_url: str = DEFAULT_PAGERDUTY_API
+    pagerduty_api_url: str = ""
     pagerduty_token: str = ""
     pagerduty_service_ids: str = ""
     http_timeout_seconds: float = 30.0
@@ -81,7 +83,9 @@ class DoraSource(dg.ConfigurableResource):
         elif kind == "files":
             yield FileSourceConnector(resolve_path(self.files_directory), RAW_CONTRACTS)
         elif kind == "pagerduty":
-            client = self._client(self.pagerduty_api_url, auth_headers(self.pagerduty_token))
+            client = self._client(
+                self.pagerduty_api_url, PAGERDUTY_API_URL_ENV, auth_headers(self.pagerduty_token)
+            )
             try:
                 settings = PagerDutySettings(_listed(self.pagerduty_service_ids))
                 yield PagerDutyConnector(client, settings)
@@ -94,7 +98,7 @@ class DoraSource(dg.ConfigurableResource):
             }
             if self.github_token:
                 headers["Authorization"] = f"Bearer {self.github_token}"
-            client = self._client(self.github_api_url, headers)
+            client = self._client(self.github_api_url, GITHUB_API_URL_ENV, headers)
             try:
                 yield GitHubConnector(
                     client,
@@ -111,7 +115,13 @@ class DoraSource(dg.ConfigurableResource):
             end=date.fromisoformat(self.demo_end) if self.demo_end else None,
         )
 
-    def _client(self, base_url: str, headers: dict[str, str]) -> ResilientHttpClient:
+    def _client(self, base_url: str, variable: str, headers: dict[str, str]) -> ResilientHttpClient:
+        if not base_url:
+            raise SourceError(
+                FailureCategory.CONFIGURATION,
+                f"{variable} is not set: give the API base URL of the instance to read "
+                "(docs/sources.md lists the public ones)",
+            )
         return ResilientHttpClient(
             base_url=base_url,
             headers=headers,
@@ -155,11 +165,11 @@ def dora_source_from_env() -> DoraSource:
         demo_days=_int_env("PLATFORM_DORA_DEMO_DAYS", 90),
         demo_end=env_or_default("PLATFORM_DORA_DEMO_END", ""),
         files_directory=env_or_default("PLATFORM_DORA_FILES_DIR", "data/dora_export"),
-        github_api_url=env_or_default("PLATFORM_GITHUB_API_URL", DEFAULT_GITHUB_API),
+        github_api_url=env_or_default(GITHUB_API_URL_ENV, ""),
         github_token=env_or_default("GITHUB_TOKEN", ""),
         github_repositories=env_or_default("PLATFORM_GITHUB_REPOSITORIES", ""),
         github_incident_label=env_or_default("PLATFORM_GITHUB_INCIDENT_LABEL", "incident"),
-        pagerduty_api_url=env_or_default("PLATFORM_PAGERDUTY_API_URL", DEFAULT_PAGERDUTY_API),
+        pagerduty_api_url=env_or_default(PAGERDUTY_API_URL_ENV, ""),
         pagerduty_token=env_or_default("PAGERDUTY_TOKEN", ""),
         pagerduty_service_ids=env_or_default("PLATFORM_PAGERDUTY_SERVICE_IDS", ""),
         http_timeout_seconds=_float_env("PLATFORM_HTTP_TIMEOUT_SECONDS", 30.0),
