@@ -10,6 +10,7 @@ from __future__ import annotations
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from platform_assets.domains.dora.dashboards.asset import dora_dashboards
 from platform_assets.domains.dora.raw_assets import raw_assets
 from platform_assets.domains.dora.refresh_schedule import dora_refresh_job, dora_refresh_schedule
 from platform_assets.domains.dora.sources import dora_source_from_env
@@ -26,7 +27,7 @@ from platform_assets.settings import DEFAULT_WAREHOUSE, WAREHOUSE_ENV, env_or_de
 warehouse_database = env_or_default(WAREHOUSE_ENV, DEFAULT_WAREHOUSE)
 
 defs = dg.Definitions(
-    assets=[*raw_assets, dbt_project_models, stage_scorecard],
+    assets=[*raw_assets, dbt_project_models, dora_dashboards, stage_scorecard],
     asset_checks=[build_dbt_column_stability_check(dbt_project_models)],
     jobs=[dora_refresh_job],
     schedules=[dora_refresh_schedule],

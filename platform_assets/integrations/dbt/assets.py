@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DbtCliResource, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
@@ -17,6 +18,7 @@ from platform_assets.checks.column_stability import (
     column_stability_spec,
     columns_of,
 )
+from platform_assets.domains.dora.metric_metadata import metric_metadata
 from platform_assets.integrations.dbt.project import dbt_project
 from platform_assets.integrations.dbt.translator import StagedDbtTranslator
 from platform_assets.integrations.duckdb import Warehouse
@@ -45,15 +47,14 @@ def dbt_vars() -> dict[str, str]:
 
 
 def _warehouse_columns(
-    warehouse: Warehouse, keys: Sequence[dg.AssetKey]
+    connection: duckdb.DuckDBPyConnection, keys: Sequence[dg.AssetKey]
 ) -> dict[dg.AssetKey, dict[str, str]]:
     wanted = {tuple(key.path): key for key in keys if len(key.path) == 2}
     columns: dict[dg.AssetKey, dict[str, str]] = {}
-    with warehouse.connect(read_only=True) as connection:
-        rows = connection.execute(
-            "select table_schema, table_name, column_name, data_type "
-            "from information_schema.columns order by table_schema, table_name, ordinal_position"
-        ).fetchall()
+    rows = connection.execute(
+        "select table_schema, table_name, column_name, data_type "
+        "from information_schema.columns order by table_schema, table_name, ordinal_position"
+    ).fetchall()
     for schema, table, column, data_type in rows:
         key = wanted.get((schema, table))
         if key is not None:
@@ -61,23 +62,31 @@ def _warehouse_columns(
     return columns
 
 
-def _with_written_columns(
+def _annotated(
     events: list[Any], warehouse: Warehouse, context: dg.AssetExecutionContext
 ) -> Iterator[Any]:
-    """Adds each built model's real column types (with its documented descriptions and
-    classification) to its materialization, the record column stability compares."""
+    """Adds to each built model's materialization its real column types (with its
+    documented descriptions and classification: the record column stability compares)
+    and its metric values as numeric metadata (the UI charts their history)."""
     keys = [event_key for e in events if (event_key := _output_key(e, context)) is not None]
-    columns = _warehouse_columns(warehouse, keys) if keys else {}
+    if not keys:
+        yield from events
+        return
+    with warehouse.connect(read_only=True) as connection:
+        columns = _warehouse_columns(connection, keys)
+        metrics = {key: metric_metadata(connection, key) for key in keys}
     for event in events:
         key = _output_key(event, context)
-        if key is not None and key in columns:
-            declared = metadata_value(
-                context.assets_def.specs_by_key[key].metadata, COLUMN_SCHEMA_KEY
-            )
-            schema = written_column_schema(
-                columns[key], declared if isinstance(declared, dg.TableSchema) else None
-            )
-            event = event.with_metadata({**event.metadata, COLUMN_SCHEMA_KEY: schema})
+        if key is not None:
+            added: dict[str, Any] = dict(metrics.get(key, {}))
+            if key in columns:
+                declared = metadata_value(
+                    context.assets_def.specs_by_key[key].metadata, COLUMN_SCHEMA_KEY
+                )
+                added[COLUMN_SCHEMA_KEY] = written_column_schema(
+                    columns[key], declared if isinstance(declared, dg.TableSchema) else None
+                )
+            event = event.with_metadata({**event.metadata, **added})
         yield event
 
 
@@ -109,7 +118,7 @@ def dbt_project_models(
     # dbt keeps the DuckDB file open until it exits, so its events are collected first and
     # annotated with the warehouse's columns once the file is free.
     events = list(invocation.stream())
-    yield from _with_written_columns(events, warehouse, context)
+    yield from _annotated(events, warehouse, context)
     if not invocation.is_successful():
         failed = _failed_builds(invocation.get_artifact("run_results.json"))
         if failed:

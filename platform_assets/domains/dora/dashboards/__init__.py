@@ -1,0 +1,52 @@
+"""Self-contained HTML dashboards of the DORA metrics, one per metric family.
+
+Each family module reads its marts and returns a ``Dashboard`` (see ``page.py``); the
+``dora_dashboards`` asset (``asset.py``) writes them to files. The pages render offline:
+inline CSS and inline SVG charts drawn in Python (``svg_charts.py``), every value from
+the data escaped (``markup.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+import duckdb
+
+from platform_assets.domains.dora.dashboards import (
+    change_failure_rate,
+    deployment_frequency,
+    lead_time,
+    recovery_time,
+)
+from platform_assets.domains.dora.dashboards.page import Dashboard
+
+Renderer = Callable[[duckdb.DuckDBPyConnection], Dashboard]
+
+#: The four dashboards, in navigation order.
+RENDERERS: Final[tuple[Renderer, ...]] = (
+    deployment_frequency.render,
+    lead_time.render,
+    change_failure_rate.render,
+    recovery_time.render,
+)
+
+#: Every mart a dashboard reads: the asset's upstream dependencies.
+MARTS_READ: Final = tuple(
+    sorted(
+        {
+            *deployment_frequency.MARTS,
+            *lead_time.MARTS,
+            *change_failure_rate.MARTS,
+            *recovery_time.MARTS,
+        }
+    )
+)
+
+
+def render_dashboards(connection: duckdb.DuckDBPyConnection) -> list[Dashboard]:
+    """Every dashboard, rendered from the marts on ``connection``."""
+    return [render(connection) for render in RENDERERS]
+
+
+__all__ = ["MARTS_READ", "RENDERERS", "Dashboard", "render_dashboards"]

@@ -1,0 +1,53 @@
+"""Writing rendered dashboards to their folder, and the table that lists them.
+
+Each file is written next to its final name and then renamed over it, so a browser that
+has a dashboard open never reads a half-written page.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+
+from platform_assets.domains.dora.dashboards.page import Dashboard
+from platform_assets.settings import resolve_path
+
+DASHBOARDS_DIR_ENV: Final = "PLATFORM_DASHBOARDS_DIR"
+DEFAULT_DASHBOARDS_DIR: Final = "data/dashboards"
+
+FRAME_SCHEMA: Final = {
+    "dashboard": pl.String,
+    "path": pl.String,
+    "bytes": pl.Int64,
+    "generated_for_period": pl.String,
+}
+
+
+def dashboards_dir() -> Path:
+    """``PLATFORM_DASHBOARDS_DIR``, else ``data/dashboards``; relative to the project."""
+    return resolve_path(os.environ.get(DASHBOARDS_DIR_ENV) or DEFAULT_DASHBOARDS_DIR)
+
+
+def write_dashboards(dashboards: Sequence[Dashboard], directory: Path) -> pl.DataFrame:
+    """Writes ``<key>.html`` per dashboard; returns one row per file written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for dashboard in dashboards:
+        target = directory / f"{dashboard.key}.html"
+        partial = target.with_name(f".{target.name}.partial")
+        content = dashboard.html.encode("utf-8")
+        partial.write_bytes(content)
+        partial.replace(target)
+        rows.append(
+            {
+                "dashboard": dashboard.key,
+                "path": str(target),
+                "bytes": len(content),
+                "generated_for_period": dashboard.period,
+            }
+        )
+    return pl.DataFrame(rows, schema=FRAME_SCHEMA)

@@ -1,0 +1,53 @@
+"""Human-readable numbers for the dashboards: durations, rates, counts and dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+MISSING = "\u2013"  # en dash: no value
+
+
+def hours(value: float | None) -> str:
+    """Minutes under an hour, hours under two days, days beyond."""
+    if value is None:
+        return MISSING
+    if value < 1:
+        return f"{value * 60:.0f} min"
+    if value < 48:
+        return f"{value:.1f} h"
+    return f"{value / 24:.1f} d"
+
+
+def rate(value: float | None) -> str:
+    return MISSING if value is None else f"{value * 100:.1f} %"
+
+
+def number(value: float | None, decimals: int = 0) -> str:
+    return MISSING if value is None else f"{value:,.{decimals}f}"
+
+
+def day(value: date | datetime | None) -> str:
+    return MISSING if value is None else value.strftime("%Y-%m-%d")
+
+
+def instant(value: datetime | None) -> str:
+    """UTC timestamps as stored, to the minute."""
+    return MISSING if value is None else value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def short_day(value: date) -> str:
+    """Axis labels: '10-26'."""
+    return value.strftime("%m-%d")
+
+
+def hours_tick(value: float) -> str:
+    """Axis ticks: round hours, '48 h'."""
+    return f"{value:g} h"
+
+
+def rate_tick(value: float) -> str:
+    return f"{value * 100:g} %"
+
+
+def count_tick(value: float) -> str:
+    return f"{value:g}"

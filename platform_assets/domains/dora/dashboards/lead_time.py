@@ -1,0 +1,242 @@
+"""Lead time for changes, and where a pull request's time goes.
+
+The trend shows each service's weekly median, p75 and p90 lead time (changes selected by
+the week their deployment finished, as the mart does). The drill-down splits pull
+requests into the four stages of the spec (coding, pickup, review, deploy) from
+``fct_pull_request_stages``, so a long lead time can be traced to waiting for a
+reviewer rather than to slow deployments, and lists the slowest pull requests.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import duckdb
+import polars as pl
+
+from platform_assets.domains.dora.dashboards import formatting as fmt
+from platform_assets.domains.dora.dashboards.levels import badge_table, read_levels
+from platform_assets.domains.dora.dashboards.markup import Html, join
+from platform_assets.domains.dora.dashboards.page import (
+    Cell,
+    Dashboard,
+    Section,
+    cards,
+    empty,
+    legend,
+    render_page,
+    scrolling,
+    table,
+)
+from platform_assets.domains.dora.dashboards.reading import (
+    period_of,
+    read,
+    series_by_week,
+    services,
+    week_labels,
+    week_starts,
+    weekly,
+)
+from platform_assets.domains.dora.dashboards.svg_charts import (
+    Segment,
+    Series,
+    StackedRow,
+    line_chart,
+    stacked_bars,
+)
+
+KEY: Final = "lead_time"
+TITLE: Final = "Lead time for changes"
+MARTS: Final = (
+    "agg_lead_time_for_changes",
+    "fct_pull_request_stages",
+    "agg_dora_performance_levels",
+)
+
+#: The pull request stages of the spec, in order: column and colour.
+STAGES: Final = (
+    ("coding", "coding_time_hours", "#7b61ff"),
+    ("pickup", "pickup_time_hours", "#d9822b"),
+    ("review", "review_time_hours", "#2f6fde"),
+    ("deploy", "deploy_time_hours", "#0e7c4a"),
+)
+NOT_DEPLOYED: Final = "(not deployed yet)"
+ALL_SERVICES: Final = "all services"
+SLOWEST_SHOWN: Final = 15
+
+PERCENTILE_SERIES: Final = (
+    ("median", "median_lead_time_hours", "#2f6fde", False),
+    ("p75", "p75_lead_time_hours", "#d9822b", True),
+    ("p90", "p90_lead_time_hours", "#c81e1e", True),
+)
+
+
+def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
+    lead = weekly(
+        connection,
+        "agg_lead_time_for_changes",
+        ["deployed_change_count", *(column for _, column, _, _ in PERCENTILE_SERIES)],
+    )
+    stages = _stage_medians(connection)
+    sections = [
+        Section(
+            "Performance levels: lead time for changes",
+            badge_table(
+                read_levels(connection, "lead_time_for_changes"),
+                value_label="median lead time (level window)",
+                value_format=fmt.hours,
+            ),
+            "Level per State of DevOps report year, rated on the median lead time over the "
+            "level window. * marks a value in a gap of that year's bands.",
+        ),
+        Section(
+            "Trend per service",
+            _trends(lead),
+            "Weekly median, p75 and p90 lead time of the changes whose deployment finished "
+            "that week (first commit to production). No point in a week without changes.",
+        ),
+        Section(
+            "Drill-down: pull request stages",
+            _stage_breakdown(stages),
+            "Median hours per stage over every pull request in the warehouse: coding "
+            "(first commit to opened), pickup (opened to first review by someone else), "
+            "review (first review to merged), deploy (merged to the deployment that "
+            "shipped it). Medians of each stage do not add up to the median cycle time.",
+        ),
+        Section(
+            f"Slowest pull requests (top {SLOWEST_SHOWN} by cycle time)",
+            _slowest(connection),
+            "Cycle time is the sum of the stages that exist.",
+        ),
+    ]
+    period = period_of(lead)
+    html = render_page(
+        key=KEY,
+        title=TITLE,
+        subtitle="From first commit to production, with the pull request stages",
+        period=period,
+        sections=sections,
+    )
+    return Dashboard(KEY, TITLE, html, period)
+
+
+def _trends(lead: pl.DataFrame) -> Html:
+    starts = week_starts(lead)
+    if not starts:
+        return empty("No changes deployed yet.")
+    labels = week_labels(starts)
+    items = [
+        (
+            service,
+            line_chart(
+                labels,
+                [
+                    Series(name, series_by_week(lead, service, column, starts), color, dashed)
+                    for name, column, color, dashed in PERCENTILE_SERIES
+                ],
+                title=f"{service}: lead time per week",
+                value_format=fmt.hours,
+                tick_format=fmt.hours_tick,
+            ),
+        )
+        for service in services(lead)
+    ]
+    return join(
+        [
+            legend([(name, color) for name, _, color, _ in PERCENTILE_SERIES]),
+            cards(items),
+        ]
+    )
+
+
+def _stage_medians(connection: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Per service (and for all services) the pull requests and the median of each
+    stage and of the cycle time."""
+    medians = ", ".join(f"median({column}) as {column}" for _, column, _ in STAGES)
+    return read(
+        connection,
+        f"""
+        select
+            coalesce(service, '{NOT_DEPLOYED}') as service,
+            count(*) as pull_requests,
+            {medians},
+            median(cycle_time_hours) as cycle_time_hours,
+            0 as sort_order
+        from marts.fct_pull_request_stages
+        group by all
+        union all
+        select '{ALL_SERVICES}', count(*), {medians}, median(cycle_time_hours), 1
+        from marts.fct_pull_request_stages
+        having count(*) > 0
+        order by sort_order, service
+        """,
+    )
+
+
+def _stage_breakdown(stages: pl.DataFrame) -> Html:
+    if stages.height == 0:
+        return empty("No pull requests yet.")
+    rows = list(stages.iter_rows(named=True))
+    chart = stacked_bars(
+        [
+            StackedRow(
+                row["service"],
+                [row[column] for _, column, _ in STAGES],
+                note=f"{row['pull_requests']} PRs",
+            )
+            for row in rows
+        ],
+        [Segment(name, color) for name, _, color in STAGES],
+        title="Median hours per pull request stage, per service",
+        value_format=fmt.hours,
+    )
+    headers: list[Cell | str] = [
+        "service",
+        Cell("pull requests", numeric=True),
+        *(Cell(f"{name} (median)", numeric=True) for name, _, _ in STAGES),
+        Cell("cycle time (median)", numeric=True),
+    ]
+    body = [
+        [
+            row["service"],
+            Cell(fmt.number(row["pull_requests"]), numeric=True),
+            *(Cell(fmt.hours(row[column]), numeric=True) for _, column, _ in STAGES),
+            Cell(fmt.hours(row["cycle_time_hours"]), numeric=True),
+        ]
+        for row in rows
+    ]
+    return join([legend([(name, color) for name, _, color in STAGES]), chart, table(headers, body)])
+
+
+def _slowest(connection: duckdb.DuckDBPyConnection) -> Html:
+    columns = ", ".join(column for _, column, _ in STAGES)
+    slowest = read(
+        connection,
+        f"""
+        select pr_id, service, merged_at, {columns}, cycle_time_hours
+        from marts.fct_pull_request_stages
+        where cycle_time_hours is not null
+        order by cycle_time_hours desc, pr_id
+        limit {SLOWEST_SHOWN}
+        """,
+    )
+    if slowest.height == 0:
+        return empty("No pull request has a cycle time yet.")
+    headers: list[Cell | str] = [
+        "pull request",
+        "service",
+        "merged",
+        *(Cell(name, numeric=True) for name, _, _ in STAGES),
+        Cell("cycle time", numeric=True),
+    ]
+    rows = [
+        [
+            row["pr_id"],
+            row["service"] or NOT_DEPLOYED,
+            fmt.instant(row["merged_at"]),
+            *(Cell(fmt.hours(row[column]), numeric=True) for _, column, _ in STAGES),
+            Cell(fmt.hours(row["cycle_time_hours"]), numeric=True),
+        ]
+        for row in slowest.iter_rows(named=True)
+    ]
+    return scrolling(table(headers, rows))
