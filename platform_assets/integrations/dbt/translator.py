@@ -86,6 +86,7 @@ def _code_version(version: Any, content_hash: str | None) -> str | None:
 class StagedDbtTranslator(DagsterDbtTranslator):
     def __init__(self) -> None:
         super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+        self._specs: dict[tuple[int, str], dg.AssetSpec] = {}
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         """``<schema>/<name>``: the same convention as Python assets, so a dbt source
@@ -106,6 +107,18 @@ class StagedDbtTranslator(DagsterDbtTranslator):
         return f"{domain}_{dbt_resource_props['schema']}" if domain else None
 
     def get_asset_spec(
+        self, manifest: Mapping[str, Any], unique_id: str, project: Any
+    ) -> dg.AssetSpec:
+        """Cached per node: dagster-dbt asks again for every edge and every test (about
+        seven times per model), and building a staged spec is the bulk of a code-location
+        load. A manifest is loaded once per process, so its identity keys the cache."""
+        cache_key = (id(manifest), unique_id)
+        spec = self._specs.get(cache_key)
+        if spec is None:
+            spec = self._specs[cache_key] = self._staged_spec(manifest, unique_id, project)
+        return spec
+
+    def _staged_spec(
         self, manifest: Mapping[str, Any], unique_id: str, project: Any
     ) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
