@@ -83,6 +83,17 @@ def _code_version(version: Any, content_hash: str | None) -> str | None:
     return f"{version}+{content_hash[:8]}" if content_hash else str(version)
 
 
+def _describe_test(name: str | None, column: str | None, kwargs: Mapping[str, Any]) -> str:
+    """A sentence for the UI, where a generated test name is cut short."""
+    if name is None:
+        return "A singular dbt test: fails when its query returns rows."
+    arguments = ", ".join(
+        f"{key}={value}" for key, value in kwargs.items() if key not in ("column_name", "model")
+    )
+    target = f"`{column}`" if column else "the model"
+    return f"dbt test `{name}` on {target}" + (f" ({arguments})." if arguments else ".")
+
+
 class StagedDbtTranslator(DagsterDbtTranslator):
     def __init__(self) -> None:
         super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
@@ -186,7 +197,7 @@ class StagedDbtTranslator(DagsterDbtTranslator):
         return dg.AssetCheckSpec(
             name=spec.name,
             asset=spec.asset_key,
-            description=spec.description,
+            description=spec.description or _describe_test(name, column, kwargs),
             additional_deps=spec.additional_deps,
             blocking=blocking,
             metadata={**(spec.metadata or {}), CHECK_ASSERTS_KEY: asserts},
