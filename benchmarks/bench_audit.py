@@ -7,6 +7,7 @@ Target: well under one second. Run: `make bench` or `python benchmarks/bench_aud
 
 from __future__ import annotations
 
+import gc
 import sys
 import tempfile
 import time
@@ -54,26 +55,36 @@ def main() -> None:
         built = time.perf_counter()
         defs.resolve_asset_graph()
         resolved = time.perf_counter()
-        timings = []
-        for _ in range(5):
+
+        def audit_once() -> tuple[float, int, int]:
             began = time.perf_counter()
-            facts = collect_facts(defs)
             report = audit_facts(
-                facts,
+                collect_facts(defs),
                 routes_path=paths.routes,
                 waivers_path=paths.waivers,
                 tests_dir=paths.tests_dir,
                 project_root=paths.root,
             )
-            timings.append(time.perf_counter() - began)
-        assert len(report.assets) == ASSET_COUNT
+            return time.perf_counter() - began, len(report.assets), report.violation_count
+
+        # Garbage left by the previous iteration is collected first: otherwise a full
+        # collection over Dagster's 5,000-asset graph lands in whichever run triggers it.
+        # The uncollected worst case is reported too.
+        timings = []
+        for _ in range(5):
+            gc.collect()
+            seconds, audited, violations = audit_once()
+            timings.append(seconds)
+        uncollected = [audit_once()[0] for _ in range(5)]
+        assert audited == ASSET_COUNT
         write_results(
             "audit",
             {
                 "asset_count": ASSET_COUNT,
-                "violations_found": report.violation_count,
-                "seconds_audit": round(min(timings), 4),
-                "seconds_audit_median": round(sorted(timings)[len(timings) // 2], 4),
+                "violations_found": violations,
+                "seconds_audit": round(sorted(timings)[len(timings) // 2], 4),
+                "seconds_audit_best": round(min(timings), 4),
+                "seconds_audit_worst_without_collecting_first": round(max(uncollected), 4),
                 "seconds_build_definitions": round(built - started, 3),
                 "seconds_resolve_asset_graph": round(resolved - built, 3),
                 "target_seconds_audit": 1.0,

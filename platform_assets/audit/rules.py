@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from platform_assets.audit.asset_facts import AssetFacts
@@ -263,12 +264,19 @@ def runbook(asset: AssetFacts, context: AuditContext) -> Verdict:
     path = context.project_root / asset.runbook
     if not path.is_file():
         return Verdict(False, f"runbook {asset.runbook} does not exist")
-    text = path.read_text().lower()
-    headings = {line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")}
-    missing = [s for s in RUNBOOK_SECTIONS if not any(s in heading for heading in headings)]
+    missing = _missing_runbook_sections(str(path), path.stat().st_mtime_ns)
     if missing:
         return Verdict(False, f"runbook {asset.runbook} has no section for {', '.join(missing)}")
     return _OK
+
+
+@lru_cache(maxsize=256)
+def _missing_runbook_sections(path: str, modified_ns: int) -> tuple[str, ...]:
+    """Many assets share one runbook: read each once per version of the file (the
+    modification time is part of the key, so an edited runbook is read again)."""
+    text = Path(path).read_text().lower()
+    headings = {line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#")}
+    return tuple(s for s in RUNBOOK_SECTIONS if not any(s in heading for heading in headings))
 
 
 RULES: dict[str, Rule] = {

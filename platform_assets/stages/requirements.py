@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import cache
 
 from platform_assets.stages.delivery_stage import DeliveryStage
 
@@ -215,5 +216,6 @@ REQUIREMENTS: tuple[Requirement, ...] = (
 REQUIREMENTS_BY_ID: dict[str, Requirement] = {r.id: r for r in REQUIREMENTS}
 
 
+@cache
 def requirements_for(stage: DeliveryStage) -> tuple[Requirement, ...]:
     return tuple(r for r in REQUIREMENTS if r.applies_to(stage))
