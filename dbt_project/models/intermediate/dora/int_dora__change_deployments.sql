@@ -1,9 +1,55 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='dora_replace',
+    unique_key=['change_id'],
+    post_hook="{{ dora_record_state() }}",
+) }}
+{%- set state = dora_incremental_state() -%}
 -- The platform's attribution of changes to deployments: for each change (a merged pull
 -- request, or a direct push) and each service that shipped it, the first successful
 -- production deployment of that service whose change set holds any of the change's
 -- commits (a pull request's own commits or its merge commit).
-with landings as (
+-- Incremental: a change's rows depend on its commits and on the change sets that hold
+-- them, so a run recomputes the changes of changed commits (their change now and before),
+-- changed pull requests, and every change shipped by a deployment whose change set was
+-- replaced (what it holds now, and the changes it was the first deployment of before).
+with
+{%- if state.incremental %}
+changed_landings as (
+    select * from {{ dora_parent_changes(ref('int_dora__commit_landings'), state) }}
+),
+
+changed_change_sets as (
+    select distinct deployment_id, repo
+    from {{ dora_parent_changes(ref('int_dora__deployment_change_sets'), state) }}
+),
+
+replaced_changes as (
+    select all_landings.change_id
+    from {{ ref('int_dora__commit_landings') }} as all_landings
+    where (all_landings.repo, all_landings.sha) in (select repo, sha from changed_landings)
+    union
+    select change_id from changed_landings where change_id is not null
+    union
+    select pr_id from {{ dora_delta(ref('stg_dora__pull_requests'), state) }}
+    union
+    select all_landings.change_id
+    from {{ ref('int_dora__deployment_change_sets') }} as change_sets
+    inner join {{ ref('int_dora__commit_landings') }} as all_landings
+        on change_sets.repo = all_landings.repo
+        and change_sets.sha = all_landings.sha
+    where (change_sets.deployment_id, change_sets.repo) in (select deployment_id, repo from changed_change_sets)
+    union
+    select change_id from {{ this }}
+    where deployment_id in (select deployment_id from changed_change_sets)
+),
+{%- endif %}
+
+landings as (
     select * from {{ ref('int_dora__commit_landings') }}
+    {%- if state.incremental %}
+    where change_id in (select change_id from replaced_changes)
+    {%- endif %}
 ),
 
 merged_pull_requests as (
@@ -44,20 +90,24 @@ shipping_deployments as (
     inner join {{ ref('int_dora__deployment_change_sets') }} as change_sets
         on landings.repo = change_sets.repo
         and landings.sha = change_sets.sha
+),
+
+change_deployments as (
+    select
+        shipping_deployments.service,
+        changes.change_id,
+        changes.change_kind,
+        changes.repo,
+        changes.pr_id,
+        changes.first_commit_at,
+        shipping_deployments.deployment_id,
+        shipping_deployments.started_at as deployment_started_at,
+        shipping_deployments.finished_at as deployed_at,
+        shipping_deployments.change_set_source
+    from changes
+    inner join shipping_deployments
+        on changes.change_id = shipping_deployments.change_id
+        and shipping_deployments.shipping_rank = 1
 )
 
-select
-    shipping_deployments.service,
-    changes.change_id,
-    changes.change_kind,
-    changes.repo,
-    changes.pr_id,
-    changes.first_commit_at,
-    shipping_deployments.deployment_id,
-    shipping_deployments.started_at as deployment_started_at,
-    shipping_deployments.finished_at as deployed_at,
-    shipping_deployments.change_set_source
-from changes
-inner join shipping_deployments
-    on changes.change_id = shipping_deployments.change_id
-    and shipping_deployments.shipping_rank = 1
+{{ dora_replace_rows(state, 'change_deployments', 'replaced_changes', ['change_id']) }}

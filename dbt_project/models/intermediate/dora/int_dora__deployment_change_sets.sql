@@ -1,3 +1,10 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='dora_replace',
+    unique_key=['deployment_id', 'repo'],
+    post_hook="{{ dora_record_state() }}",
+) }}
+{%- set state = dora_incremental_state() -%}
 -- What each successful production deployment shipped, per repository: the commits the
 -- previous successful production deployment of the same service and repository had not.
 --   * explicit: raw.deployment_change_sets rows, used whenever the source gave any for the
@@ -8,6 +15,12 @@
 --   * first_deployment_exact_sha: the first deployment of a series ships only its own
 --     commit, so history before the first deployment we know of is never absorbed into
 --     it (a change that shipped earlier is attributed by an exact sha match or not at all).
+-- Incremental: a deployment's rows depend on the deployments before it in its (service,
+-- repository) series (their furthest landed commit, their count), so a run recomputes each
+-- touched series from its earliest touched deployment onwards, carrying in what the
+-- untouched start of the series contributes. A series is touched where a deployment
+-- changed (at its new place and, from the old rows, at its old one), where a deployed
+-- commit's landing changed, and where a changed commit landed or used to land.
 with deployments as (
     select * from {{ ref('int_dora__production_deployments') }}
 ),
@@ -39,6 +52,7 @@ series_members as (
     from explicit_change_sets
 ),
 
+{%- if not state.incremental %}
 series as (
     select
         series_members.deployment_id,
@@ -81,6 +95,162 @@ series_windows as (
         ) as has_explicit_change_set
     from series
 ),
+{%- else %}
+member_facts as (
+    -- every member with what its window needs, before any window function
+    select
+        series_members.deployment_id,
+        series_members.repo,
+        deployments.service,
+        deployments.started_at,
+        deployments.finished_at,
+        deployment_commits.sha as deployed_sha,
+        coalesce(landings.landed_at, deployments.started_at, deployments.finished_at) as shipped_up_to
+    from series_members
+    inner join deployments
+        on series_members.deployment_id = deployments.deployment_id
+    left join deployment_commits
+        on series_members.deployment_id = deployment_commits.deployment_id
+        and series_members.repo = deployment_commits.repo
+    left join landings
+        on deployment_commits.repo = landings.repo
+        and deployment_commits.sha = landings.sha
+),
+
+changed_deployments as (
+    -- the production deployments model logs every deployment whose raw row changed
+    select deployment_id from {{ dora_parent_changes(ref('int_dora__production_deployments'), state) }}
+    union
+    select deployment_id from {{ dora_delta(ref('stg_dora__deployment_commits'), state) }}
+    union
+    select deployment_id from {{ dora_delta(ref('stg_dora__deployment_change_sets'), state) }}
+),
+
+moved_deployments as (
+    -- where the changed production deployments were before (old rows of the change log)
+    select deployment_id, service, finished_at
+    from {{ dora_parent_changes(ref('int_dora__production_deployments'), state) }}
+    where service is not null
+),
+
+changed_landings as (
+    select repo, sha from {{ dora_parent_changes(ref('int_dora__commit_landings'), state) }}
+),
+
+landing_times_by_repo as (
+    select repo, min(landed_at) as landed_at
+    from landings
+    where (repo, sha) in (select repo, sha from changed_landings)
+    group by repo
+),
+
+touches as (
+    -- a changed deployment, where it is now
+    select service, repo, finished_at
+    from member_facts
+    where deployment_id in (select deployment_id from changed_deployments)
+    union all
+    -- and where it was: every series it is a member of, at its old service and time
+    select moved_deployments.service, series_members.repo, moved_deployments.finished_at
+    from moved_deployments
+    inner join series_members
+        on moved_deployments.deployment_id = series_members.deployment_id
+    union all
+    select service, repo, finished_at
+    from {{ this }}
+    where deployment_id in (select deployment_id from changed_deployments)
+    union all
+    -- a deployment whose deployed commit landed anew: its window ends elsewhere
+    select service, repo, finished_at
+    from member_facts
+    where (repo, deployed_sha) in (select repo, sha from changed_landings)
+    union all
+    -- the deployment whose window holds a changed commit's landing now: the first of its
+    -- series that shipped up to the earliest such landing of the repository
+    select member_facts.service, member_facts.repo, min(member_facts.finished_at)
+    from member_facts
+    inner join landing_times_by_repo
+        on member_facts.repo = landing_times_by_repo.repo
+        and member_facts.shipped_up_to >= landing_times_by_repo.landed_at
+    group by member_facts.service, member_facts.repo
+    union all
+    -- and the one whose window held it before
+    select service, repo, finished_at
+    from {{ this }}
+    where (repo, sha) in (select repo, sha from changed_landings)
+),
+
+recompute_from as (
+    select service, repo, min(finished_at) as finished_at
+    from touches
+    group by service, repo
+),
+
+untouched_start as (
+    -- what the deployments before the recomputed part of a series contribute
+    select
+        member_facts.service,
+        member_facts.repo,
+        max(member_facts.shipped_up_to) as shipped_up_to,
+        count(*) as deployment_count
+    from member_facts
+    inner join recompute_from
+        on member_facts.service = recompute_from.service
+        and member_facts.repo = recompute_from.repo
+        and member_facts.finished_at < recompute_from.finished_at
+    group by member_facts.service, member_facts.repo
+),
+
+recomputed_members as (
+    select member_facts.*
+    from member_facts
+    inner join recompute_from
+        on member_facts.service = recompute_from.service
+        and member_facts.repo = recompute_from.repo
+        and member_facts.finished_at >= recompute_from.finished_at
+),
+
+series_windows as (
+    select
+        recomputed_members.deployment_id,
+        recomputed_members.repo,
+        recomputed_members.service,
+        recomputed_members.started_at,
+        recomputed_members.finished_at,
+        recomputed_members.deployed_sha,
+        recomputed_members.shipped_up_to,
+        coalesce(untouched_start.deployment_count, 0) + row_number() over (
+            partition by recomputed_members.service, recomputed_members.repo
+            order by recomputed_members.finished_at, recomputed_members.deployment_id
+        ) as position_in_series,
+        greatest(
+            untouched_start.shipped_up_to,
+            max(recomputed_members.shipped_up_to) over (
+                partition by recomputed_members.service, recomputed_members.repo
+                order by recomputed_members.finished_at, recomputed_members.deployment_id
+                rows between unbounded preceding and 1 preceding
+            )
+        ) as previously_shipped_up_to,
+        exists (
+            select 1
+            from explicit_change_sets
+            where explicit_change_sets.deployment_id = recomputed_members.deployment_id
+              and explicit_change_sets.repo = recomputed_members.repo
+        ) as has_explicit_change_set
+    from recomputed_members
+    left join untouched_start
+        on recomputed_members.service = untouched_start.service
+        and recomputed_members.repo = untouched_start.repo
+),
+
+replaced_members as (
+    select deployment_id, repo from recomputed_members
+    union
+    -- a changed deployment that is no longer a member anywhere loses its rows
+    select deployment_id, repo from {{ this }}
+    where deployment_id in (select deployment_id from changed_deployments)
+),
+{%- endif %}
 
 explicit_rows as (
     select
@@ -127,18 +297,22 @@ change_set_rows as (
     select * from first_deployment_rows
     union all
     select * from derived_rows
+),
+
+change_sets as (
+    select
+        change_set_rows.deployment_id,
+        series_windows.service,
+        change_set_rows.repo,
+        change_set_rows.sha,
+        change_set_rows.change_set_source,
+        series_windows.position_in_series = 1 as is_first_in_series,
+        series_windows.started_at,
+        series_windows.finished_at
+    from change_set_rows
+    inner join series_windows
+        on change_set_rows.deployment_id = series_windows.deployment_id
+        and change_set_rows.repo = series_windows.repo
 )
 
-select
-    change_set_rows.deployment_id,
-    series_windows.service,
-    change_set_rows.repo,
-    change_set_rows.sha,
-    change_set_rows.change_set_source,
-    series_windows.position_in_series = 1 as is_first_in_series,
-    series_windows.started_at,
-    series_windows.finished_at
-from change_set_rows
-inner join series_windows
-    on change_set_rows.deployment_id = series_windows.deployment_id
-    and change_set_rows.repo = series_windows.repo
+{{ dora_replace_rows(state, 'change_sets', 'replaced_members', ['deployment_id', 'repo']) }}

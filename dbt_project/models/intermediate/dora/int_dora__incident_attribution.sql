@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='dora_replace',
+    unique_key=['incident_id'],
+    post_hook="{{ dora_record_state() }}",
+) }}
 {%- set mode = dora_mode() -%}
 {%- set max_lag_hours = dora_incident_max_lag_hours() -%}
 -- Which successful production deployment each incident is blamed on, and by which rule.
@@ -8,8 +14,79 @@
 --   devlake   the latest successful production deployment of the whole project that
 --             finished strictly before the incident was created;
 --   four_keys the deployment whose change set holds the incident's root cause.
-with incidents as (
+-- Incremental: an incident's attribution depends on it, on the deployments of its service
+-- that finished before it was created (latest prior deployment) or before it was resolved
+-- (a rollback or hotfix while it was open, and the deployment just before that), on the
+-- deployment it names, and on the change sets holding its root cause. A run recomputes
+-- changed incidents, the incidents a changed deployment (where it is now and where it was)
+-- could be any of those for, those whose root cause a replaced change set holds (now or
+-- before), and those attributed before to a changed deployment.
+{%- set state = dora_incremental_state() %}
+with
+{%- if state.incremental %}
+changed_deployment_ids as (
+    select deployment_id from {{ dora_parent_changes(ref('int_dora__production_deployments'), state) }}
+),
+
+changed_deployments as (
+    select deployment_id, service, finished_at
+    from {{ dora_parent_changes(ref('int_dora__production_deployments'), state) }}
+    where service is not null
+    union all
+    select deployment_id, service, finished_at
+    from {{ ref('int_dora__production_deployments') }}
+    where deployment_id in (select deployment_id from changed_deployment_ids)
+),
+
+earliest_changed_deployment as (
+    select service, min(finished_at) as finished_at
+    from changed_deployments
+    group by service
+),
+
+changed_change_sets as (
+    select * from {{ dora_parent_changes(ref('int_dora__deployment_change_sets'), state) }}
+),
+
+changed_change_set_shas as (
+    select sha from changed_change_sets where sha is not null
+    union
+    select sha from {{ ref('int_dora__deployment_change_sets') }}
+    where (deployment_id, repo) in (select deployment_id, repo from changed_change_sets)
+),
+
+replaced_incidents as (
+    select incident_id from {{ dora_delta(ref('stg_dora__incidents'), state) }}
+    union
+    select incident_id from {{ ref('stg_dora__incidents') }}
+    where caused_by_deployment_id in (select deployment_id from changed_deployment_ids)
+       or root_cause_sha in (select sha from changed_change_set_shas)
+    union
+    select all_incidents.incident_id
+    from {{ ref('stg_dora__incidents') }} as all_incidents
+    inner join earliest_changed_deployment
+        on all_incidents.service = earliest_changed_deployment.service
+    where all_incidents.created_at > earliest_changed_deployment.finished_at
+       or all_incidents.resolved_at is null
+       or all_incidents.resolved_at >= earliest_changed_deployment.finished_at
+    {%- if mode == 'devlake' %}
+    union
+    -- DevLake links an incident to the latest deployment of the whole project
+    select incident_id from {{ ref('stg_dora__incidents') }}
+    where created_at > (select min(finished_at) from changed_deployments)
+    {%- endif %}
+    union
+    select incident_id from {{ this }}
+    where attributed_deployment_id in (select deployment_id from changed_deployment_ids)
+       or attributed_deployment_id in (select deployment_id from changed_change_sets)
+),
+{%- endif %}
+
+incidents as (
     select * from {{ ref('stg_dora__incidents') }}
+    {%- if state.incremental %}
+    where incident_id in (select incident_id from replaced_incidents)
+    {%- endif %}
 ),
 
 deployments as (
@@ -194,21 +271,25 @@ attribution as (
 
 unattributed_reasons as (
     select * from {{ mode }}_unattributed_reasons
+),
+
+attributions as (
+    select
+        incidents.incident_id,
+        incidents.service,
+        incidents.created_at,
+        incidents.resolved_at,
+        incidents.is_open,
+        incidents.root_cause_sha,
+        attribution.deployment_id as attributed_deployment_id,
+        attribution.attribution_rule,
+        case when attribution.deployment_id is null then unattributed_reasons.unattributed_reason end as unattributed_reason,
+        '{{ mode }}' as dora_mode
+    from incidents
+    left join attribution
+        on incidents.incident_id = attribution.incident_id
+    left join unattributed_reasons
+        on incidents.incident_id = unattributed_reasons.incident_id
 )
 
-select
-    incidents.incident_id,
-    incidents.service,
-    incidents.created_at,
-    incidents.resolved_at,
-    incidents.is_open,
-    incidents.root_cause_sha,
-    attribution.deployment_id as attributed_deployment_id,
-    attribution.attribution_rule,
-    case when attribution.deployment_id is null then unattributed_reasons.unattributed_reason end as unattributed_reason,
-    '{{ mode }}' as dora_mode
-from incidents
-left join attribution
-    on incidents.incident_id = attribution.incident_id
-left join unattributed_reasons
-    on incidents.incident_id = unattributed_reasons.incident_id
+{{ dora_replace_rows(state, 'attributions', 'replaced_incidents', ['incident_id']) }}

@@ -1,25 +1,65 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='dora_replace',
+    unique_key=['reference_kind', 'referenced_by'],
+    post_hook="{{ dora_record_state() }}",
+) }}
+{%- set state = dora_incremental_state() -%}
 -- Commits other tables refer to that raw.commits does not hold. Each one degrades a
 -- metric: an unknown deployed commit forces the change-set window to fall back to the
 -- deployment's start, an unknown pull request commit hides the change's first commit
 -- time, an unknown root cause cannot be matched to the deployment that shipped it.
-with commits as (
+-- Incremental: a run recomputes the references made by changed rows (a deployment's
+-- commits, a change set, a pull request's commits or merge commit, an incident's root
+-- cause) and the orphans a newly landed commit may resolve.
+with
+{%- if state.incremental %}
+replaced_references as (
+    select 'deployment_commit' as reference_kind, deployment_id as referenced_by
+    from {{ dora_delta(ref('stg_dora__deployment_commits'), state) }}
+    union
+    select 'explicit_change_set', deployment_id
+    from {{ dora_delta(ref('stg_dora__deployment_change_sets'), state) }}
+    union
+    select 'pull_request_commit', pr_id
+    from {{ dora_delta(ref('stg_dora__pull_request_commits'), state) }}
+    union
+    select 'pull_request_merge_commit', pr_id
+    from {{ dora_delta(ref('stg_dora__pull_requests'), state) }}
+    union
+    select 'incident_root_cause', incident_id
+    from {{ dora_delta(ref('stg_dora__incidents'), state) }}
+    union
+    -- an orphan is listed once per sha whatever its repositories: match on the sha alone
+    select reference_kind, referenced_by
+    from {{ this }}
+    where sha in (select sha from {{ dora_delta(ref('stg_dora__commits'), state) }})
+),
+{%- endif %}
+
+commits as (
     select repo, sha from {{ ref('stg_dora__commits') }}
 ),
 
 references_to_commits as (
-    select 'deployment_commit' as reference_kind, deployment_id as referenced_by, repo, sha
-    from {{ ref('stg_dora__deployment_commits') }}
-    union all
-    select 'explicit_change_set', deployment_id, repo, sha
-    from {{ ref('stg_dora__deployment_change_sets') }}
-    union all
-    select 'pull_request_commit', pr_id, repo, sha
-    from {{ ref('stg_dora__pull_request_commits') }}
-    union all
-    select 'pull_request_merge_commit', pr_id, repo, merge_sha
-    from {{ ref('stg_dora__pull_requests') }}
-    where is_merged
-      and merge_sha is not null
+    select * from (
+        select 'deployment_commit' as reference_kind, deployment_id as referenced_by, repo, sha
+        from {{ ref('stg_dora__deployment_commits') }}
+        union all
+        select 'explicit_change_set', deployment_id, repo, sha
+        from {{ ref('stg_dora__deployment_change_sets') }}
+        union all
+        select 'pull_request_commit', pr_id, repo, sha
+        from {{ ref('stg_dora__pull_request_commits') }}
+        union all
+        select 'pull_request_merge_commit', pr_id, repo, merge_sha
+        from {{ ref('stg_dora__pull_requests') }}
+        where is_merged
+          and merge_sha is not null
+    ) as all_references
+    {%- if state.incremental %}
+    where (reference_kind, referenced_by) in (select reference_kind, referenced_by from replaced_references)
+    {%- endif %}
 ),
 
 orphans as (
@@ -37,12 +77,19 @@ orphan_root_causes as (
     from {{ ref('stg_dora__incidents') }}
     where root_cause_sha is not null
       and root_cause_sha not in (select sha from commits)
+      {%- if state.incremental %}
+      and ('incident_root_cause', incident_id) in (select reference_kind, referenced_by from replaced_references)
+      {%- endif %}
+),
+
+orphan_commits as (
+    select reference_kind, referenced_by, min(repo) as repo, sha
+    from (
+        select * from orphans
+        union all
+        select * from orphan_root_causes
+    ) as all_orphans
+    group by reference_kind, referenced_by, sha
 )
 
-select reference_kind, referenced_by, min(repo) as repo, sha
-from (
-    select * from orphans
-    union all
-    select * from orphan_root_causes
-) as all_orphans
-group by reference_kind, referenced_by, sha
+{{ dora_replace_rows(state, 'orphan_commits', 'replaced_references', ['reference_kind', 'referenced_by']) }}

@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='dora_replace',
+    unique_key=['change_id'],
+    post_hook="{{ dora_record_state() }}",
+) }}
 {%- set mode = dora_mode() -%}
 -- Lead time for changes, one row per service and change it shipped. What a change is and
 -- how its span is measured depends on dora_mode, one CTE each:
@@ -10,8 +16,54 @@
 --   four_keys each commit a deployment shipped; whole minutes (BigQuery TIMESTAMP_DIFF,
 --             truncated), spans <= 0 dropped.
 -- lead_time_seconds is always the exact first-commit -> deployment span, for drill-down.
-with change_deployments as (
+-- Incremental: a run recomputes the changes whose inputs changed, by mode: the changes the
+-- change deployments model replaced (default); the pull requests DevLake's match
+-- replaced, changed pull requests and those whose commits changed (devlake); the commits
+-- a replaced change set holds now or held before, and changed commits (four_keys).
+{%- set state = dora_incremental_state() %}
+with
+{%- if state.incremental %}
+{%- if mode == 'devlake' %}
+replaced_changes as (
+    select pr_id as change_id
+    from {{ dora_parent_changes(ref('int_dora__devlake_pull_request_deployments'), state) }}
+    union
+    select pr_id from {{ dora_delta(ref('stg_dora__pull_requests'), state) }}
+    union
+    select pr_id from {{ dora_delta(ref('stg_dora__pull_request_commits'), state) }}
+    union
+    select pr_id from {{ ref('stg_dora__pull_request_commits') }}
+    where (repo, sha) in (select repo, sha from {{ dora_delta(ref('stg_dora__commits'), state) }})
+),
+{%- elif mode == 'four_keys' %}
+changed_change_sets as (
+    select * from {{ dora_parent_changes(ref('int_dora__deployment_change_sets'), state) }}
+),
+
+replaced_commits as (
+    select repo, sha from changed_change_sets where sha is not null
+    union
+    select repo, sha from {{ ref('int_dora__deployment_change_sets') }}
+    where (deployment_id, repo) in (select deployment_id, repo from changed_change_sets)
+    union
+    select repo, sha from {{ dora_delta(ref('stg_dora__commits'), state) }}
+),
+
+replaced_changes as (
+    select repo || '@' || sha as change_id from replaced_commits
+),
+{%- else %}
+replaced_changes as (
+    select change_id from {{ dora_parent_changes(ref('int_dora__change_deployments'), state) }}
+),
+{%- endif %}
+{%- endif %}
+
+change_deployments as (
     select * from {{ ref('int_dora__change_deployments') }}
+    {%- if state.incremental %}
+    where change_id in (select change_id from replaced_changes)
+    {%- endif %}
 ),
 
 pull_requests as (
@@ -42,6 +94,9 @@ pull_request_first_commits as (
     inner join commits
         on pull_request_commits.repo = commits.repo
         and pull_request_commits.sha = commits.sha
+    {%- if state.incremental %}
+    where pull_request_commits.pr_id in (select change_id from replaced_changes)
+    {%- endif %}
     group by pull_request_commits.pr_id
 ),
 
@@ -65,6 +120,9 @@ devlake_changes as (
         on matched.pr_id = pull_requests.pr_id
     left join pull_request_first_commits
         on matched.pr_id = pull_request_first_commits.pr_id
+    {%- if state.incremental %}
+    where matched.pr_id in (select change_id from replaced_changes)
+    {%- endif %}
 ),
 
 commit_deployments as (
@@ -79,6 +137,9 @@ commit_deployments as (
             order by change_sets.finished_at, change_sets.deployment_id
         ) as shipping_rank
     from {{ ref('int_dora__deployment_change_sets') }} as change_sets
+    {%- if state.incremental and mode == 'four_keys' %}
+    where (change_sets.repo, change_sets.sha) in (select repo, sha from replaced_commits)
+    {%- endif %}
 ),
 
 four_keys_changes as (
@@ -103,20 +164,24 @@ four_keys_changes as (
 
 changes as (
     select * from {{ mode }}_changes
+),
+
+lead_times as (
+    select
+        service,
+        change_id,
+        change_kind,
+        repo,
+        deployment_id,
+        first_commit_at,
+        deployed_at,
+        {{ dora_local_date('deployed_at') }} as deployed_on,
+        {{ dora_nonnegative_seconds('first_commit_at', 'deployed_at') }} as lead_time_seconds,
+        coalesce({{ dora_span_seconds('first_commit_at', 'deployed_at') }} < 0, false) as is_negative_span,
+        lead_time_minutes,
+        lead_time_minutes / 60.0 as lead_time_hours,
+        '{{ mode }}' as dora_mode
+    from changes
 )
 
-select
-    service,
-    change_id,
-    change_kind,
-    repo,
-    deployment_id,
-    first_commit_at,
-    deployed_at,
-    {{ dora_local_date('deployed_at') }} as deployed_on,
-    {{ dora_nonnegative_seconds('first_commit_at', 'deployed_at') }} as lead_time_seconds,
-    coalesce({{ dora_span_seconds('first_commit_at', 'deployed_at') }} < 0, false) as is_negative_span,
-    lead_time_minutes,
-    lead_time_minutes / 60.0 as lead_time_hours,
-    '{{ mode }}' as dora_mode
-from changes
+{{ dora_replace_rows(state, 'lead_times', 'replaced_changes', ['change_id']) }}

@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='dora_replace',
+    unique_key=['pr_id'],
+    post_hook="{{ dora_record_state() }}",
+) }}
 {%- set mode = dora_mode() -%}
 -- Where a pull request's time goes (reviewer insights): coding (first commit -> opened),
 -- pickup (opened -> first review event by someone other than the author), review (that
@@ -9,8 +15,37 @@
 --   devlake              whole minutes rounded up, only merged pull requests, DevLake's
 --                        deployment match, cycle time = coding + (opened -> merged) + deploy.
 -- A negative span is NULL and flags has_negative_span.
-with pull_requests as (
+-- Incremental: a pull request's row depends on it, its commits, its reviews and the
+-- deployment that shipped it, so a run recomputes changed pull requests, those with a
+-- changed commit or review, and those whose deployment the change deployments model
+-- (DevLake's match in devlake mode) replaced.
+{%- set state = dora_incremental_state() %}
+with
+{%- if state.incremental %}
+replaced_pull_requests as (
+    select pr_id from {{ dora_delta(ref('stg_dora__pull_requests'), state) }}
+    union
+    select pr_id from {{ dora_delta(ref('stg_dora__pull_request_commits'), state) }}
+    union
+    select pr_id from {{ ref('stg_dora__pull_request_commits') }}
+    where (repo, sha) in (select repo, sha from {{ dora_delta(ref('stg_dora__commits'), state) }})
+    union
+    select pr_id from {{ dora_delta(ref('stg_dora__pull_request_reviews'), state) }}
+    union
+    {%- if mode == 'devlake' %}
+    select pr_id from {{ dora_parent_changes(ref('int_dora__devlake_pull_request_deployments'), state) }}
+    {%- else %}
+    -- a change id is a pull request id or a direct push's repo@sha, never both
+    select change_id from {{ dora_parent_changes(ref('int_dora__change_deployments'), state) }}
+    {%- endif %}
+),
+{%- endif %}
+
+pull_requests as (
     select * from {{ ref('stg_dora__pull_requests') }}
+    {%- if state.incremental %}
+    where pr_id in (select pr_id from replaced_pull_requests)
+    {%- endif %}
 ),
 
 first_commits as (
@@ -19,6 +54,9 @@ first_commits as (
     inner join {{ ref('stg_dora__commits') }} as commits
         on pull_request_commits.repo = commits.repo
         and pull_request_commits.sha = commits.sha
+    {%- if state.incremental %}
+    where pull_request_commits.pr_id in (select pr_id from replaced_pull_requests)
+    {%- endif %}
     group by pull_request_commits.pr_id
 ),
 
@@ -43,6 +81,9 @@ default_deployments as (
             row_number() over (partition by pr_id order by deployed_at, deployment_id) as deployment_rank
         from {{ ref('int_dora__change_deployments') }}
         where change_kind = 'pull_request'
+        {%- if state.incremental %}
+          and pr_id in (select pr_id from replaced_pull_requests)
+        {%- endif %}
     ) as shipped
     where deployment_rank = 1
 ),
@@ -129,29 +170,33 @@ four_keys_cycle as (
 
 stages as (
     select * from {{ mode }}_cycle
+),
+
+pull_request_stages as (
+    select
+        pr_id,
+        repo,
+        created_at,
+        merged_at,
+        first_commit_at,
+        first_review_at,
+        deployment_id,
+        service,
+        deployed_at,
+        coding_time_hours,
+        pickup_time_hours,
+        review_time_hours,
+        deploy_time_hours,
+        cycle_time_hours,
+        coalesce(
+            {{ dora_span_seconds('first_commit_at', 'created_at') }} < 0
+            or {{ dora_span_seconds('created_at', 'first_review_at') }} < 0
+            or {{ dora_span_seconds('first_review_at', 'merged_at') }} < 0
+            or {{ dora_span_seconds('merged_at', 'deployed_at') }} < 0,
+            false
+        ) as has_negative_span,
+        '{{ mode }}' as dora_mode
+    from stages
 )
 
-select
-    pr_id,
-    repo,
-    created_at,
-    merged_at,
-    first_commit_at,
-    first_review_at,
-    deployment_id,
-    service,
-    deployed_at,
-    coding_time_hours,
-    pickup_time_hours,
-    review_time_hours,
-    deploy_time_hours,
-    cycle_time_hours,
-    coalesce(
-        {{ dora_span_seconds('first_commit_at', 'created_at') }} < 0
-        or {{ dora_span_seconds('created_at', 'first_review_at') }} < 0
-        or {{ dora_span_seconds('first_review_at', 'merged_at') }} < 0
-        or {{ dora_span_seconds('merged_at', 'deployed_at') }} < 0,
-        false
-    ) as has_negative_span,
-    '{{ mode }}' as dora_mode
-from stages
+{{ dora_replace_rows(state, 'pull_request_stages', 'replaced_pull_requests', ['pr_id']) }}

@@ -1,0 +1,291 @@
+{#- Incremental DORA models that stay equal to a full rebuild.
+
+    The raw tables only ever gain or change rows (the loader merges; `_loaded_at` is set when
+    a row is inserted or changed), so a model can tell what is new by `_loaded_at`. Each
+    incremental model (materialized='incremental', incremental_strategy='dora_replace'):
+
+      * finds the *replace units* (its unique_key: a deployment, a change, an incident...)
+        whose rows can differ from last time: from the staging rows loaded since its
+        watermark, from its own previous rows (old values: a deployment that moved or
+        stopped counting), and from the change logs of the incremental models it reads;
+      * recomputes exactly those units with the same SQL as a full build, and emits one
+        `_dora_tombstone` row per unit, so a unit that no longer has rows is deleted too;
+      * the dora_replace strategy deletes every listed unit, inserts the recomputed rows
+        and, for models that other incremental models read, appends the old rows of the
+        replaced units to a change log (`ops.<model>__changes`, stamped with the new
+        watermark), which those consumers read the same way they read staging;
+      * a post-hook records the model's state in `ops.dora_model_state`: the watermark
+        (the latest `_loaded_at` of the raw tables when it was built), a fingerprint of its
+        code, its upstream code and the dbt vars that change results, and when it was last
+        rebuilt in full.
+
+    A model builds in full (then replaces its whole table) when it has no state, when the
+    fingerprint changed (new code upstream, another dora_mode or time zone), when an
+    incremental model it reads was rebuilt in full after it, and on --full-refresh. So an
+    incremental run never mixes rows computed under different code or settings. -#}
+
+
+{%- macro dora_ops_relation(identifier) -%}
+    {{- return(api.Relation.create(database=this.database, schema='ops', identifier=identifier)) -}}
+{%- endmacro %}
+
+
+{%- macro dora_state_relation() -%}
+    {{- return(dora_ops_relation('dora_model_state')) -}}
+{%- endmacro %}
+
+
+{%- macro dora_change_log_relation(relation) -%}
+    {{- return(dora_ops_relation(relation.identifier ~ '__changes')) -}}
+{%- endmacro %}
+
+
+{#- The vars that change what an incremental model computes. dora_as_of and
+    dora_window_days are left out on purpose: only the calendars and the level window read
+    them, and those are tables rebuilt on every run. -#}
+{%- macro dora_result_vars() -%}
+    {{- return({
+        'dora_mode': dora_mode(),
+        'dora_timezone': dora_timezone(),
+        'dora_incident_max_lag_hours': dora_incident_max_lag_hours(),
+    }) -}}
+{%- endmacro %}
+
+
+{#- The model's code and everything upstream of it (models, seeds and the project's
+    macros), plus the result vars: when any of it changes, rows built before may be stale,
+    so the model rebuilds in full. -#}
+{%- macro dora_fingerprint() -%}
+    {%- set nodes = [model.unique_id] -%}
+    {%- set macros = [] -%}
+    {%- set parts = [] -%}
+    {%- for unique_id in nodes -%}
+        {%- set node = graph.nodes.get(unique_id) -%}
+        {%- if node is not none -%}
+            {%- do parts.append(unique_id ~ '=' ~ node.checksum.checksum) -%}
+            {%- for parent in node.depends_on.nodes if parent not in nodes -%}
+                {%- do nodes.append(parent) -%}
+            {%- endfor -%}
+            {%- for macro_id in node.depends_on.macros if macro_id not in macros -%}
+                {%- do macros.append(macro_id) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {#- graph holds no macros: the project's own macros are read from the context, where
+        each is callable and carries its parsed source. dbt's and the adapter's macros
+        change only with their versions and are left out. -#}
+    {%- for macro_id in macros -%}
+        {%- set macro_package, macro_name = macro_id.split('.')[1], macro_id.split('.')[-1] -%}
+        {%- set callable = context.get(macro_name) if macro_package == project_name else none -%}
+        {%- if callable is not none and callable.macro is defined -%}
+            {%- do parts.append(macro_id ~ '=' ~ local_md5(callable.macro.macro_sql)) -%}
+            {%- for nested in callable.macro.depends_on.macros if nested not in macros -%}
+                {%- do macros.append(nested) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- do parts.append(tojson(dora_result_vars())) -%}
+    {{- return(local_md5(parts | sort | join('\n'))) -}}
+{%- endmacro %}
+
+
+{#- The incremental models this one reads (they publish change logs). -#}
+{%- macro dora_incremental_parents() -%}
+    {%- set parents = [] -%}
+    {%- for unique_id in model.depends_on.nodes -%}
+        {%- set node = graph.nodes.get(unique_id) -%}
+        {%- if node is not none and node.config.get('incremental_strategy') == 'dora_replace' -%}
+            {%- do parents.append(node) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(parents) -}}
+{%- endmacro %}
+
+
+{#- The incremental models that read this one: it keeps a change log only for them. -#}
+{%- macro dora_incremental_children() -%}
+    {%- set children = [] -%}
+    {%- for node in graph.nodes.values() -%}
+        {%- if model.unique_id in node.depends_on.nodes
+              and node.config.get('incremental_strategy') == 'dora_replace' -%}
+            {%- do children.append(node) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(children) -}}
+{%- endmacro %}
+
+
+{%- macro dora_node_state_key(node) -%}
+    {{- return(node.schema ~ '.' ~ (node.alias or node.name)) -}}
+{%- endmacro %}
+
+
+{#- {'incremental': bool, 'watermark': SQL literal or none}. Incremental only when the
+    table exists, dbt is not asked for a full refresh, the recorded fingerprint matches and
+    no incremental parent was rebuilt in full after this model's last build. Reads the state
+    table at execution time (never while parsing). -#}
+{%- macro dora_incremental_state() -%}
+    {%- set full = {'incremental': false, 'watermark': none} -%}
+    {%- if not execute or not is_incremental() -%}
+        {{- return(full) -}}
+    {%- endif -%}
+    {%- set state_relation = dora_state_relation() -%}
+    {%- if adapter.get_relation(state_relation.database, state_relation.schema, state_relation.identifier) is none -%}
+        {{- return(full) -}}
+    {%- endif -%}
+    {%- set parents = dora_incremental_parents() -%}
+    {%- set names = [dora_node_state_key(model)] -%}
+    {%- for parent in parents -%}
+        {%- do names.append(dora_node_state_key(parent)) -%}
+    {%- endfor -%}
+    {%- set rows = run_query(
+        "select model, fingerprint, cast(watermark as varchar) as watermark, "
+        ~ "cast(full_built_at as varchar) as full_built_at, "
+        ~ "coalesce(full_built_at > (select watermark from " ~ state_relation ~ " where model = "
+        ~ dora_sql_string(dora_node_state_key(model)) ~ "), true) as rebuilt_after "
+        ~ "from " ~ state_relation ~ " where model in ('" ~ (names | join("', '")) ~ "')"
+    ) -%}
+    {%- set by_model = {} -%}
+    {%- for row in rows -%}
+        {%- do by_model.update({row['model']: row}) -%}
+    {%- endfor -%}
+    {%- set own = by_model.get(dora_node_state_key(model)) -%}
+    {%- if own is none or own['watermark'] is none or own['fingerprint'] != dora_fingerprint() -%}
+        {{- return(full) -}}
+    {%- endif -%}
+    {%- for parent in parents -%}
+        {%- set parent_state = by_model.get(dora_node_state_key(parent)) -%}
+        {%- if parent_state is none or parent_state['rebuilt_after'] -%}
+            {{- return(full) -}}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return({'incremental': true, 'watermark': "cast('" ~ own['watermark'] ~ "' as timestamptz)"}) -}}
+{%- endmacro %}
+
+
+{#- The latest `_loaded_at` of every raw DORA table: what a build has seen. Nothing writes
+    the raw tables while dbt runs (DuckDB allows one writer, and the Dagster pool runs one
+    warehouse step at a time), so it is the same at the start and the end of a model. -#}
+{%- macro dora_raw_watermark() -%}
+    {%- set maxima = [] -%}
+    {%- for source_node in graph.sources.values() if source_node.source_name == 'dora_raw' -%}
+        {%- set relation = api.Relation.create(
+            database=source_node.database, schema=source_node.schema, identifier=source_node.identifier) -%}
+        {%- do maxima.append('select max(_loaded_at) as loaded_at from ' ~ relation) -%}
+    {%- endfor -%}
+    (select max(loaded_at) from ({{ maxima | join(' union all ') }}) as raw_maxima)
+{%- endmacro %}
+
+
+{#- Rows of a staging model loaded since the watermark. -#}
+{%- macro dora_delta(relation, state) -%}
+    (select * from {{ relation }} where loaded_at > {{ state['watermark'] }})
+{%- endmacro %}
+
+
+{#- The replace units an incremental parent changed since the watermark: its key columns and
+    the old values of the rows it replaced (NULL for a unit that is new). -#}
+{%- macro dora_parent_changes(relation, state) -%}
+    (select * from {{ dora_change_log_relation(relation) }} where changed_at > {{ state['watermark'] }})
+{%- endmacro %}
+
+
+{#- Closes an incremental model: its recomputed rows plus one tombstone per replace unit.
+    `rows` and `units` are CTE names; a full build selects `rows` only. -#}
+{%- macro dora_replace_rows(state, rows, units, keys) -%}
+    {%- if state['incremental'] %}
+select *, false as _dora_tombstone from {{ rows }}
+union all by name
+select distinct {{ keys | join(', ') }}, true as _dora_tombstone from {{ units }}
+    {%- else %}
+select * from {{ rows }}
+    {%- endif %}
+{%- endmacro %}
+
+
+{#- The strategy: replace the listed units, or the whole table when the model built in full
+    (no tombstone column: no state, new fingerprint, or a parent rebuilt in full). -#}
+{% macro get_incremental_dora_replace_sql(arg_dict) %}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set temp = arg_dict['temp_relation'] -%}
+    {%- set keys = arg_dict['unique_key'] if arg_dict['unique_key'] is not string else [arg_dict['unique_key']] -%}
+    {%- set temp_columns = adapter.get_columns_in_relation(temp) | map(attribute='name') | list -%}
+    {%- if '_dora_tombstone' not in temp_columns -%}
+        create or replace table {{ target }} as select * from {{ temp }}
+    {%- else -%}
+        {%- set quoted_columns = [] -%}
+        {%- for column in arg_dict['dest_columns'] -%}
+            {%- do quoted_columns.append(adapter.quote(column.name)) -%}
+        {%- endfor -%}
+        {%- set quoted = quoted_columns | join(', ') -%}
+        {%- set on = [] -%}
+        {%- for key in keys -%}
+            {%- do on.append('target_rows.' ~ key ~ ' = units.' ~ key) -%}
+        {%- endfor -%}
+        {%- if dora_incremental_children() %}
+        {%- set log = dora_change_log_relation(target) -%}
+        create table if not exists {{ log }} as
+        select cast(null as timestamptz) as changed_at, {{ keys | join(', ') }}, * exclude ({{ keys | join(', ') }})
+        from {{ target }}
+        where false;
+        insert into {{ log }} by name
+        select {{ dora_raw_watermark() }} as changed_at, units.*, target_rows.* exclude ({{ keys | join(', ') }})
+        from (select distinct {{ keys | join(', ') }} from {{ temp }}) as units
+        left join {{ target }} as target_rows
+            on {{ on | join(' and ') }};
+        {%- endif %}
+        delete from {{ target }} as target_rows
+        using (select distinct {{ keys | join(', ') }} from {{ temp }}) as units
+        where {{ on | join(' and ') }};
+        insert into {{ target }} ({{ quoted }})
+        select {{ quoted }} from {{ temp }} where not _dora_tombstone
+    {%- endif -%}
+{% endmacro %}
+
+
+{#- Post-hook of every incremental model: records its state, creates its change log (when
+    incremental models read it) and drops the log entries every reader has consumed. -#}
+{%- macro dora_record_state() -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set state = dora_incremental_state() -%}
+    {%- set state_relation = dora_state_relation() -%}
+    {%- set key = dora_sql_string(dora_node_state_key(model)) -%}
+    create schema if not exists {{ adapter.quote(state_relation.database) }}.{{ adapter.quote(state_relation.schema) }};
+    create table if not exists {{ state_relation }} (
+        model varchar primary key,
+        fingerprint varchar not null,
+        watermark timestamptz,
+        full_built_at timestamptz
+    );
+    insert or replace into {{ state_relation }}
+    select
+        {{ key }},
+        '{{ dora_fingerprint() }}',
+        {{ dora_raw_watermark() }},
+        {% if state['incremental'] -%}
+        (select full_built_at from {{ state_relation }} where model = {{ key }})
+        {%- else -%}
+        {{ dora_raw_watermark() }}
+        {%- endif %};
+    {%- set children = dora_incremental_children() %}
+    {%- if children %}
+    {%- set log = dora_change_log_relation(this) -%}
+    {%- set keys = model.config.get('unique_key') -%}
+    {%- set keys = [keys] if keys is string else keys %}
+    create table if not exists {{ log }} as
+    select cast(null as timestamptz) as changed_at, {{ keys | join(', ') }}, * exclude ({{ keys | join(', ') }})
+    from {{ this }}
+    where false;
+    {%- set readers = [] -%}
+    {%- for child in children -%}
+        {%- do readers.append(dora_node_state_key(child)) -%}
+    {%- endfor %}
+    delete from {{ log }}
+    where changed_at <= (
+        select case when count(*) = {{ readers | length }} then min(watermark) end
+        from {{ state_relation }}
+        where model in ('{{ readers | join("', '") }}')
+    );
+    {%- endif %}
+{%- endmacro %}
+
