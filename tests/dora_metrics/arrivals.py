@@ -30,7 +30,7 @@ from typing import Any
 import duckdb
 
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
-from tests.dora_metrics.scenario import RAW_ROWS, RAW_TABLES_DDL
+from tests.dora_metrics.scenario import OK, PROD, RAW_ROWS, RAW_TABLES_DDL, deployment, ts
 
 Row = tuple[Any, ...]
 Snapshot = dict[str, list[Row]]
@@ -170,6 +170,150 @@ def scenario_snapshots() -> list[Snapshot]:
     # the end state: a7 corrected (it leaves D5's window for D6's) and the rest of January
     final = {table: list(rows) for table, rows in RAW_ROWS.items()}
     return [first, second, third, fourth, final]
+
+
+def _with(snapshot: Snapshot, **additions: list[Row]) -> Snapshot:
+    """A copy of ``snapshot`` with rows added to some tables."""
+    copied = {table: list(rows) for table, rows in snapshot.items()}
+    for table, rows in additions.items():
+        copied[table].extend(rows)
+    return copied
+
+
+def isolated_correction_snapshots() -> list[Snapshot]:
+    """The end state, then one change per load, each the only change of its load so that
+    no other rule of the incremental models covers for the one it needs:
+
+    1. a direct push reaches the source late, into an old window (D6's): only the
+       deployment whose window holds its landing can see it, and it is I6's root cause;
+    2. a deployment with no deployment commit (a member of no series) lands before I4:
+       only the incidents of its service created after it are re-attributed (in DevLake
+       mode, every incident created after it: IB2);
+    3. I5 turns out resolved before D9 finished: D9 stops being the first deployment
+       during an incident;
+    4. pull request 7 merges into D10's window, then D10 turns out failed: the last of
+       its series, so DevLake's match of pull request 7 must go with nothing else changed;
+    5. two web deployments, W3 with an explicit change set, then W3's deployed commit
+       turns out to belong to an unmerged pull request: it no longer lands, W3's window
+       ends at its start instead, and W4's window loses a commit;
+    6. pull request 9's commits ship in two deployments (explicit change sets: wa1 in
+       W5, wa2 in W6), then pull request 10, merged earlier, turns out to hold wa2: pull
+       request 9 loses its first commit, though W5, its first deployment, is untouched;
+    7. a commit no deployment ships yet (wb0), first a direct push, then listed among pull
+       request 9's commits: pull request 9 gains an earlier first commit, and no change set
+       changes;
+    8. DY, which IB3 (another service) names as its cause, reaches the source;
+    9. I7 opens around D8, which becomes the first deployment during an incident;
+    10. I4 turns out resolved before pull request 4 (which references it) merged: D8,
+        which ships pull request 4, no longer ships a fix for an open incident.
+    """
+    end = _with(
+        {table: list(rows) for table, rows in RAW_ROWS.items()},
+        incidents=[
+            # its root cause is not known yet (it arrives as the late push below)
+            ("I6", "api", "stale cache", ts("01-10 08:00:00"), ts("01-10 08:30:00"),
+             "SEV3", "pd", None, "a6b"),
+            # DevLake blames the latest deployment of the whole project (W2, then DX)
+            ("IB2", "billing", "slow invoices", ts("01-13 11:30:00"), ts("01-13 12:00:00"),
+             "SEV3", "pd", None, None),
+            # names a deployment that reaches the source later (DY)
+            ("IB3", "billing", "failed invoices", ts("01-17 09:00:00"), ts("01-17 10:00:00"),
+             "SEV2", "pd", "DY", None),
+        ],
+    )  # fmt: skip
+    late_push = _with(end, commits=[("acme/api", "a6b", "dave", ts("01-09 09:30:00"), "late")])
+    no_commits = _with(
+        late_push, deployments=[deployment("DX", "api", PROD, OK, "01-13 11:00:00", "planned")]
+    )
+    resolved = {table: list(rows) for table, rows in no_commits.items()}
+    _edit(resolved, "incidents", ("I5",), resolved_at=ts("01-16 10:00:00"))
+    merged = _with(
+        resolved,
+        pull_requests=[
+            (
+                "acme/api#7", "acme/api", 7, "carol", "tidy",
+                ts("01-16 12:30:00"), ts("01-16 13:00:00"), "a10m", None,
+            )
+        ],
+        pull_request_commits=[("acme/api#7", "acme/api", "p7c1")],
+        commits=[
+            ("acme/api", "p7c1", "carol", ts("01-16 12:00:00"), "tidy up"),
+            ("acme/api", "a10m", "carol", ts("01-16 13:00:00"), "Merge pull request #7"),
+        ],
+    )  # fmt: skip
+    failed = {table: list(rows) for table, rows in merged.items()}
+    _edit(failed, "deployments", ("D10",), result="FAILURE")
+    web = _with(
+        failed,
+        commits=[
+            ("acme/web", "wz", "erin", ts("01-18 09:00:00"), "menu"),
+            ("acme/web", "w3", "erin", ts("01-19 09:00:00"), "header"),
+            ("acme/web", "wq", "erin", ts("01-19 10:00:00"), "icons"),
+            ("acme/web", "w4", "erin", ts("01-21 09:00:00"), "footer links"),
+        ],
+        deployments=[
+            deployment("W3", "web", PROD, OK, "01-20 10:00:00", "planned"),
+            deployment("W4", "web", PROD, OK, "01-22 10:00:00", "planned"),
+        ],
+        deployment_commits=[("W3", "acme/web", "w3"), ("W4", "acme/web", "w4")],
+        deployment_change_sets=[("W3", "acme/web", "wz")],
+    )
+    unlanded = _with(
+        web,
+        pull_requests=[
+            ("acme/web#8", "acme/web", 8, "erin", "wip", ts("01-19 08:00:00"), None, None, None)
+        ],
+        pull_request_commits=[("acme/web#8", "acme/web", "w3")],
+    )
+    split = _with(
+        unlanded,
+        pull_requests=[
+            (
+                "acme/web#9", "acme/web", 9, "erin", "search",
+                ts("01-22 08:00:00"), ts("01-23 09:00:00"), None, None,
+            )
+        ],
+        pull_request_commits=[("acme/web#9", "acme/web", "wa1"), ("acme/web#9", "acme/web", "wa2")],
+        commits=[
+            ("acme/web", "wa2", "erin", ts("01-22 07:00:00"), "search box"),
+            ("acme/web", "wa1", "erin", ts("01-23 08:00:00"), "search results"),
+            ("acme/web", "w5d", "erin", ts("01-21 12:00:00"), "copy"),
+        ],
+        deployments=[
+            deployment("W5", "web", PROD, OK, "01-24 10:00:00", "planned"),
+            deployment("W6", "web", PROD, OK, "01-25 10:00:00", "planned"),
+        ],
+        deployment_commits=[("W5", "acme/web", "w5d"), ("W6", "acme/web", "wa2")],
+        deployment_change_sets=[("W5", "acme/web", "wa1"), ("W6", "acme/web", "wa2")],
+    )  # fmt: skip
+    stacked = _with(
+        split,
+        pull_requests=[
+            (
+                "acme/web#10", "acme/web", 10, "erin", "search box",
+                ts("01-22 09:00:00"), ts("01-22 12:00:00"), None, None,
+            )
+        ],
+        pull_request_commits=[("acme/web#10", "acme/web", "wa2")],
+    )  # fmt: skip
+    pushed = _with(stacked, commits=[("acme/web", "wb0", "erin", ts("01-23 07:00:00"), "api")])
+    claimed = _with(pushed, pull_request_commits=[("acme/web#9", "acme/web", "wb0")])
+    named = _with(
+        claimed, deployments=[deployment("DY", "api", PROD, OK, "01-16 16:00:00", "planned")]
+    )
+    opened = _with(
+        named,
+        incidents=[
+            ("I7", "api", "timeouts", ts("01-15 09:00:00"), ts("01-15 11:00:00"),
+             "SEV2", "pd", None, None),
+        ],
+    )  # fmt: skip
+    fixed_earlier = {table: list(rows) for table, rows in opened.items()}
+    _edit(fixed_earlier, "incidents", ("I4",), resolved_at=ts("01-13 13:30:00"))
+    return [
+        end, late_push, no_commits, resolved, merged, failed, web, unlanded, split, stacked,
+        pushed, claimed, named, opened, fixed_earlier,
+    ]  # fmt: skip
 
 
 def shuffled_snapshots(seed: int, loads: int = 3) -> list[Snapshot]:

@@ -76,6 +76,8 @@ replaced_incidents as (
     where created_at > (select min(finished_at) from changed_deployments)
     {%- endif %}
     union
+    -- implied by the rules above; kept so that a rule added to the attribution cannot
+    -- leave an incident attributed to a deployment that changed
     select incident_id from {{ this }}
     where attributed_deployment_id in (select deployment_id from changed_deployment_ids)
        or attributed_deployment_id in (select deployment_id from changed_change_sets)

@@ -75,6 +75,8 @@ replaced_deployments as (
     union
     select deployment_id from changed_change_sets
     union
+    -- (the change sets model replaces these deployments today, as it recomputes where a
+    -- changed commit lands; listed here so this model does not rely on that)
     select deployment_id
     from {{ ref('int_dora__deployment_change_sets') }}
     where (repo, sha) in (select repo, sha from changed_landings)
