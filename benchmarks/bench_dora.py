@@ -13,10 +13,18 @@ times, each in a fresh interpreter, in one run of this script:
    the raw assets, then the dbt models with all their checks) on a fresh warehouse and
    Dagster instance (``dora_dagster_run.py``);
 3. **dagster incremental**: the same job again after the demo window moved one day
-   forward, so about 1 % new records arrive (the exact share is reported per table).
+   forward, so about 1 % new records arrive (the exact share is reported per table);
+4. **dagster unchanged**: the same job once more on the same window, so nothing new
+   arrives: what a run costs at this scale whatever its data (the checks still read
+   whole tables);
+5. **dagster empty**: the job on a fresh warehouse and instance with the smallest demo
+   source (one service, one day): what a run costs whatever the scale (Dagster's run
+   and event log, dbt's start and its ~350 nodes, the 8 ingestion steps).
 
 ``ratio_vs_duckdb`` = dagster full / baseline (target at most 1.5);
-``incremental_ratio`` = dagster incremental / dagster full (target at most 0.10). Times
+``incremental_ratio`` = dagster incremental / dagster full (target at most 0.10);
+``incremental_ratio_above_unchanged`` = (incremental - unchanged) / (full - unchanged),
+the share of a full run's data-dependent cost that the 1 % costs. Times
 are wall seconds of each interpreter from its first import to the end of its work (the
 baseline's untimed ``dbt compile`` excluded). Also written: every phase and step, dbt's
 per-model times, the rows each load added, and the load average sampled during each
@@ -208,6 +216,26 @@ def main() -> None:
             _environment(dagster_warehouse, demo(later_end), home),
             folder,
         )
+        unchanged = _phase(
+            "dagster_unchanged",
+            "dora_dagster_run.py",
+            _environment(dagster_warehouse, demo(later_end), home),
+            folder,
+        )
+        empty_home = folder / "empty" / "dagster_home"
+        empty_home.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "dagster.yaml", empty_home / "dagster.yaml")
+        smallest = {
+            "PLATFORM_DORA_DEMO_SCALE": "0.01",
+            "PLATFORM_DORA_DEMO_DAYS": "1",
+            "PLATFORM_DORA_DEMO_END": args.end.isoformat(),
+        }
+        empty = _phase(
+            "dagster_empty",
+            "dora_dagster_run.py",
+            _environment(folder / "empty" / "warehouse.duckdb", smallest, empty_home),
+            folder,
+        )
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -229,9 +257,17 @@ def main() -> None:
         "target_ratio_vs_duckdb": TARGET_RATIO_VS_DUCKDB,
         "incremental_ratio": round(incremental["process_seconds"] / full["process_seconds"], 3),
         "target_incremental_ratio": TARGET_INCREMENTAL_RATIO,
+        "incremental_ratio_above_unchanged": round(
+            (incremental["process_seconds"] - unchanged["process_seconds"])
+            / (full["process_seconds"] - unchanged["process_seconds"]),
+            3,
+        ),
         "dagster_seconds": full["process_seconds"],
         "duckdb_seconds": baseline["process_seconds"],
         "incremental_seconds": incremental["process_seconds"],
+        "unchanged_seconds": unchanged["process_seconds"],
+        "empty_seconds": empty["process_seconds"],
+        "empty_steps": empty["steps"],
         "percent_new_rows": round(100 * new_rows / rows, 2),
         "percent_new_deployment_commits": added["deployment_commits"]["percent_new_or_changed"],
         "rows_added": added,
@@ -241,10 +277,14 @@ def main() -> None:
             "baseline": baseline["load_average_1min"],
             "dagster_full": full["load_average_1min"],
             "dagster_incremental": incremental["load_average_1min"],
+            "dagster_unchanged": unchanged["load_average_1min"],
+            "dagster_empty": empty["load_average_1min"],
         },
         "succeeded": {
             "dagster_full": full["success"],
             "dagster_incremental": incremental["success"],
+            "dagster_unchanged": unchanged["success"],
+            "dagster_empty": empty["success"],
         },
         "failed_checks": {
             "dagster_full": full["failed_checks"],
@@ -253,6 +293,7 @@ def main() -> None:
         },
         "gap_full_vs_duckdb": _gap(full, baseline),
         "gap_incremental": _gap(incremental, baseline),
+        "gap_unchanged": _gap(unchanged, baseline),
         "baseline": {k: v for k, v in baseline.items() if k != "models"},
         "baseline_models": baseline["models"],
         "dagster_full_steps": full["steps"],

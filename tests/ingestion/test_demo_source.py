@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from platform_assets.domains.dora.demo_source import DemoConnector, DemoSettings
+from platform_assets.domains.dora.demo_source.activity import VISIBLE_AT, generate
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS, RAW_TABLE_MODELS
 from tests.ingestion.conftest import END
 
@@ -46,6 +47,31 @@ def test_a_later_window_agrees_on_everything_already_seen(window) -> None:
         stale = older.join(frame, on=older.columns, how="anti", nulls_equal=True)
         assert stale.height == 0, entity
         assert newer.height > 0, entity
+
+
+def test_an_incremental_pull_returns_exactly_the_whole_window_after_its_cursor() -> None:
+    """An incremental pull generates only the days the cursor has not settled (see
+    SETTLING). It returns exactly the whole window's records whose state appeared after
+    the cursor: for cursors across the window, and for the cursors that need SETTLING
+    most, a second before an incident resolves a day or more after it was opened (the
+    only records whose state appears on a later day than their anchor)."""
+    settings = DemoSettings(seed=3, days=60, end=END)
+    whole = generate(settings.window())
+    start = settings.window().start
+    across = [
+        start + timedelta(days=day, hours=hour) for day in range(0, 60, 3) for hour in (0, 12)
+    ]
+    incidents = whole["incidents"]
+    late = incidents.filter(pl.col(VISIBLE_AT).dt.date() > pl.col("created_at").dt.date())
+    assert late.height >= 5
+    before_late = [visible - timedelta(seconds=1) for visible in late.get_column(VISIBLE_AT)]
+    for cursor in across + before_late:
+        connector = DemoConnector(settings)
+        for entity, frame in whole.items():
+            expected = frame.filter(pl.col(VISIBLE_AT) > cursor).drop(VISIBLE_AT)
+            batches = list(connector.extract(entity, cursor.isoformat()))
+            pulled = pl.concat([b.records for b in batches]) if batches else expected.clear()
+            assert pulled.equals(expected), (entity, cursor)
 
 
 def test_the_window_holds_every_scenario_the_metrics_need(window) -> None:

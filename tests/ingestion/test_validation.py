@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import polars as pl
 
@@ -35,6 +36,39 @@ def test_a_valid_record_is_typed() -> None:
     assert batch.rows.schema["created_at"] == pl.Datetime("us", "UTC")
     assert batch.rows.schema["number"] == pl.Int64
     assert batch.rows.row(0, named=True)["number"] == 1
+
+
+def test_a_typed_columnar_batch_lands_as_the_same_values_as_text() -> None:
+    """Typed columns are converted, not parsed: a zoned timestamp keeps its instant, a
+    naive one is taken as UTC, a narrower integer widens; missing required values are
+    still quarantined."""
+    as_text = validate(
+        CONTRACT,
+        [
+            [
+                {**GOOD, "created_at": "2026-10-01T08:00:00Z", "merged_at": "2026-10-02T09:30:00"},
+                {**GOOD, "pr_id": "a/b#2", "number": 2, "created_at": None},
+            ]
+        ],
+    )
+    typed = pl.DataFrame(
+        {
+            **{name: [GOOD[name], GOOD[name]] for name in GOOD},
+            "pr_id": ["a/b#1", "a/b#2"],
+            "number": pl.Series([1, 2], dtype=pl.Int32),
+            "created_at": pl.Series(
+                [datetime(2026, 10, 1, 10, 0), None], dtype=pl.Datetime("ms")
+            ).dt.replace_time_zone("Europe/Berlin"),
+            "merged_at": pl.Series([datetime(2026, 10, 2, 9, 30), None], dtype=pl.Datetime("ns")),
+        },
+        schema_overrides={"merge_sha": pl.String, "referenced_incident_id": pl.String},
+    )
+    as_columns = validate(CONTRACT, [typed])
+    assert as_columns.rows.equals(as_text.rows)
+    assert as_columns.rows.row(0, named=True)["created_at"] == datetime(2026, 10, 1, 8, tzinfo=UTC)
+    assert as_columns.quarantined.get_column("reason").to_list() == [
+        "missing required column created_at"
+    ]
 
 
 def test_each_kind_of_defect_has_its_reason() -> None:
