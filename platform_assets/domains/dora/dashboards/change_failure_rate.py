@@ -14,10 +14,10 @@ import polars as pl
 
 from platform_assets.domains.dora.dashboards import formatting as fmt
 from platform_assets.domains.dora.dashboards.levels import badge_table, read_levels
-from platform_assets.domains.dora.dashboards.markup import Html, join
 from platform_assets.domains.dora.dashboards.page import (
-    Cell,
+    Column,
     Dashboard,
+    Fragments,
     Section,
     cards,
     empty,
@@ -27,14 +27,15 @@ from platform_assets.domains.dora.dashboards.page import (
     tiles,
 )
 from platform_assets.domains.dora.dashboards.reading import (
+    per_service,
     period_of,
-    series_by_week,
     services,
     week_labels,
     week_starts,
     weekly,
+    weekly_points,
 )
-from platform_assets.domains.dora.dashboards.svg_charts import Series, line_chart
+from platform_assets.domains.dora.dashboards.svg_charts import Line, line_charts
 
 KEY: Final = "change_failure_rate"
 TITLE: Final = "Change failure & rework rate"
@@ -63,11 +64,13 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
         Section("Summary", _summary(failures, rework), "All services, over the weeks shown."),
         Section(
             "Performance levels: change failure rate",
-            badge_table(
-                read_levels(connection, "change_failure_rate"),
-                value_label="change failure rate (level window)",
-                value_format=fmt.rate,
-            ),
+            [
+                badge_table(
+                    read_levels(connection, "change_failure_rate"),
+                    value_label="change failure rate (level window)",
+                    value_format=fmt.rate,
+                )
+            ],
             "Level per State of DevOps report year. * marks a value in a gap of that "
             "year's bands. The rework rate (DORA 2024) has no published bands yet.",
         ),
@@ -94,27 +97,14 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def _summary(failures: pl.DataFrame, rework: pl.DataFrame) -> Html:
+def _summary(failures: pl.DataFrame, rework: pl.DataFrame) -> Fragments:
     if failures.height == 0:
-        return empty("No production deployments yet.")
-    rows = []
-    for service in services(failures, rework):
-        failed = failures.filter(pl.col("service") == service)
-        reworked = rework.filter(pl.col("service") == service)
-        deployments = int(failed["deployment_count"].sum())
-        failed_count = int(failed["failed_deployment_count"].sum())
-        rework_deployments = int(reworked["deployment_count"].sum())
-        remediation = int(reworked["remediation_deployment_count"].sum())
-        rows.append(
-            [
-                service,
-                Cell(fmt.number(deployments), numeric=True),
-                Cell(fmt.number(failed_count), numeric=True),
-                Cell(fmt.rate(_ratio(failed_count, deployments)), numeric=True),
-                Cell(fmt.number(remediation), numeric=True),
-                Cell(fmt.rate(_ratio(remediation, rework_deployments)), numeric=True),
-            ]
-        )
+        return [empty("No production deployments yet.")]
+    totals = _service_totals(failures, rework)
+    deployments = totals["deployments"].to_list()
+    failed = totals["failed"].to_list()
+    rework_deployments = totals["rework_deployments"].to_list()
+    remediation = totals["remediation"].to_list()
     total_deployments = int(failures["deployment_count"].sum())
     headline = tiles(
         [
@@ -134,50 +124,64 @@ def _summary(failures: pl.DataFrame, rework: pl.DataFrame) -> Html:
             ),
         ]
     )
-    headers: list[Cell | str] = [
-        "service",
-        Cell("deployments", numeric=True),
-        Cell("failed", numeric=True),
-        Cell("change failure rate", numeric=True),
-        Cell("remediation", numeric=True),
-        Cell("rework rate", numeric=True),
+    columns = [
+        Column("service", totals["service"].to_list()),
+        Column("deployments", [fmt.number(count) for count in deployments], numeric=True),
+        Column("failed", [fmt.number(count) for count in failed], numeric=True),
+        Column("change failure rate", _rates(failed, deployments), numeric=True),
+        Column("remediation", [fmt.number(count) for count in remediation], numeric=True),
+        Column("rework rate", _rates(remediation, rework_deployments), numeric=True),
     ]
-    return join([headline, table(headers, rows)])
+    return [headline, table(columns)]
 
 
-def _trends(failures: pl.DataFrame, rework: pl.DataFrame) -> Html:
+def _rates(numerators: list[int], denominators: list[int]) -> list[str]:
+    return [
+        fmt.rate(_ratio(numerator, denominator))
+        for numerator, denominator in zip(numerators, denominators, strict=True)
+    ]
+
+
+def _service_totals(failures: pl.DataFrame, rework: pl.DataFrame) -> pl.DataFrame:
+    """Per service: deployments and failed ones, rework-mart deployments and remediation
+    ones; 0 where the service has no rows."""
+    names = services(failures, rework)
+    failed = per_service(
+        names,
+        failures,
+        deployments=pl.col("deployment_count").sum(),
+        failed=pl.col("failed_deployment_count").sum(),
+    )
+    reworked = per_service(
+        names,
+        rework,
+        rework_deployments=pl.col("deployment_count").sum(),
+        remediation=pl.col("remediation_deployment_count").sum(),
+    )
+    return pl.concat([failed, reworked.drop("service")], how="horizontal").fill_null(0)
+
+
+def _trends(failures: pl.DataFrame, rework: pl.DataFrame) -> Fragments:
     starts = week_starts(failures, rework)
     if not starts:
-        return empty("No weeks to show yet.")
+        return [empty("No weeks to show yet.")]
     labels = week_labels(starts)
-    items = [
-        (
-            service,
-            line_chart(
-                labels,
-                [
-                    Series(
-                        "change failure rate",
-                        series_by_week(failures, service, "change_failure_rate", starts),
-                        FAILURE_COLOR,
-                    ),
-                    Series(
-                        "rework rate",
-                        series_by_week(rework, service, "deployment_rework_rate", starts),
-                        REWORK_COLOR,
-                        dashed=True,
-                    ),
-                ],
-                title=f"{service}: change failure and rework rate per week",
-                value_format=fmt.rate,
-                tick_format=fmt.rate_tick,
-            ),
-        )
-        for service in services(failures, rework)
-    ]
-    return join(
+    names = services(failures, rework)
+    charts = line_charts(
+        labels,
+        [f"{service}: change failure and rework rate per week" for service in names],
         [
-            legend([("change failure rate", FAILURE_COLOR), ("rework rate", REWORK_COLOR)]),
-            cards(items),
-        ]
+            Line("change failure rate", FAILURE_COLOR),
+            Line("rework rate", REWORK_COLOR, dashed=True),
+        ],
+        weekly_points(
+            [(failures, "change_failure_rate"), (rework, "deployment_rework_rate")], starts, names
+        ),
+        value_format=fmt.rate,
+        tick_format=fmt.rate_tick,
     )
+    items = list(zip(names, charts, strict=True))
+    return [
+        legend([("change failure rate", FAILURE_COLOR), ("rework rate", REWORK_COLOR)]),
+        *cards(items),
+    ]

@@ -14,10 +14,11 @@ import polars as pl
 
 from platform_assets.domains.dora.dashboards import formatting as fmt
 from platform_assets.domains.dora.dashboards.levels import badge_table, read_frequency_levels
-from platform_assets.domains.dora.dashboards.markup import Html, join
+from platform_assets.domains.dora.dashboards.markup import join
 from platform_assets.domains.dora.dashboards.page import (
-    Cell,
+    Column,
     Dashboard,
+    Fragments,
     Section,
     cards,
     empty,
@@ -27,14 +28,15 @@ from platform_assets.domains.dora.dashboards.page import (
     tiles,
 )
 from platform_assets.domains.dora.dashboards.reading import (
+    per_service,
     period_of,
-    series_by_week,
     services,
     week_labels,
     week_starts,
     weekly,
+    weekly_points,
 )
-from platform_assets.domains.dora.dashboards.svg_charts import Series, bar_chart, line_chart
+from platform_assets.domains.dora.dashboards.svg_charts import Line, bar_charts, line_charts
 
 KEY: Final = "deployment_frequency"
 TITLE: Final = "Deployment frequency & success rate"
@@ -62,11 +64,13 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
         Section("Summary", _summary(frequency, attempts), "All services, over the weeks shown."),
         Section(
             "Performance levels: deployment frequency",
-            badge_table(
-                levels,
-                value_label="deployments / week (level window)",
-                value_format=lambda v: fmt.number(v, 1),
-            ),
+            [
+                badge_table(
+                    levels,
+                    value_label="deployments / week (level window)",
+                    value_format=lambda v: fmt.number(v, 1),
+                )
+            ],
             "Level per State of DevOps report year, rated on the mean time between "
             "deployments over the level window. * marks a value in a gap of that year's "
             "bands (hover for the rule).",
@@ -89,32 +93,14 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
     return Dashboard(KEY, TITLE, html, period_of(frequency))
 
 
-def _summary(frequency: pl.DataFrame, attempts: pl.DataFrame) -> Html:
+def _summary(frequency: pl.DataFrame, attempts: pl.DataFrame) -> Fragments:
     if frequency.height == 0:
-        return empty("No production deployments yet.")
+        return [empty("No production deployments yet.")]
     weeks = max(len(week_starts(frequency)), 1)
     deployed = int(frequency["deployment_count"].sum())
     attempted = int(attempts["attempted_deployment_count"].sum()) if attempts.height else 0
     succeeded = int(attempts["successful_deployment_count"].sum()) if attempts.height else 0
-    rows = []
-    for service in services(frequency, attempts):
-        of_service = frequency.filter(pl.col("service") == service)
-        tried = attempts.filter(pl.col("service") == service)
-        service_attempts = int(tried["attempted_deployment_count"].sum())
-        service_successes = int(tried["successful_deployment_count"].sum())
-        rows.append(
-            [
-                service,
-                Cell(fmt.number(int(of_service["deployment_count"].sum())), numeric=True),
-                Cell(fmt.number(_mean(of_service["deployment_count"]), 1), numeric=True),
-                Cell(fmt.number(int(of_service["deployment_days"].sum())), numeric=True),
-                Cell(fmt.number(service_attempts), numeric=True),
-                Cell(
-                    fmt.rate(service_successes / service_attempts if service_attempts else None),
-                    numeric=True,
-                ),
-            ]
-        )
+    totals = _service_totals(frequency, attempts)
     headline = tiles(
         [
             ("deployments", fmt.number(deployed)),
@@ -122,57 +108,77 @@ def _summary(frequency: pl.DataFrame, attempts: pl.DataFrame) -> Html:
             ("deployment success rate", fmt.rate(succeeded / attempted if attempted else None)),
         ]
     )
-    headers: list[Cell | str] = [
-        "service",
-        Cell("deployments", numeric=True),
-        Cell("per week", numeric=True),
-        Cell("deployment days", numeric=True),
-        Cell("attempts", numeric=True),
-        Cell("success rate", numeric=True),
+    columns = [
+        Column("service", totals["service"]),
+        Column("deployments", _counts(totals["deployments"]), numeric=True),
+        Column("per week", [fmt.number(v, 1) for v in totals["per_week"].to_list()], numeric=True),
+        Column("deployment days", _counts(totals["deployment_days"]), numeric=True),
+        Column("attempts", _counts(totals["attempts"]), numeric=True),
+        Column("success rate", _success_rates(totals), numeric=True),
     ]
-    return join([headline, table(headers, rows)])
+    return [headline, table(columns)]
 
 
-def _mean(values: pl.Series) -> float | None:
-    mean = values.mean()
-    return None if mean is None else float(mean)  # type: ignore[arg-type]
+def _counts(sums: pl.Series) -> list[str]:
+    """A service without rows has a sum of 0."""
+    return [fmt.number(total or 0) for total in sums.to_list()]
 
 
-def _trends(frequency: pl.DataFrame, attempts: pl.DataFrame) -> Html:
+def _success_rates(totals: pl.DataFrame) -> list[str]:
+    rows = zip(totals["successes"].to_list(), totals["attempts"].to_list(), strict=True)
+    return [fmt.rate(successes / tried if tried else None) for successes, tried in rows]
+
+
+def _service_totals(frequency: pl.DataFrame, attempts: pl.DataFrame) -> pl.DataFrame:
+    """Per service: deployments (sum and weekly mean), deployment days, attempts and
+    successful attempts; null where the service has no rows."""
+    names = services(frequency, attempts)
+    deployments = per_service(
+        names,
+        frequency,
+        deployments=pl.col("deployment_count").sum(),
+        per_week=pl.col("deployment_count").mean(),
+        deployment_days=pl.col("deployment_days").sum(),
+    )
+    tries = per_service(
+        names,
+        attempts,
+        attempts=pl.col("attempted_deployment_count").sum(),
+        successes=pl.col("successful_deployment_count").sum(),
+    )
+    return pl.concat([deployments, tries.drop("service")], how="horizontal")
+
+
+def _trends(frequency: pl.DataFrame, attempts: pl.DataFrame) -> Fragments:
     starts = week_starts(frequency, attempts)
     if not starts:
-        return empty("No weeks to show yet.")
+        return [empty("No weeks to show yet.")]
     labels = week_labels(starts)
-    items = []
-    for service in services(frequency, attempts):
-        deployments = bar_chart(
-            labels,
-            series_by_week(frequency, service, "deployment_count", starts),
-            title=f"{service}: deployments per week",
-            value_format=lambda v: fmt.number(v),
-            tick_format=fmt.count_tick,
-            color=DEPLOYMENTS_COLOR,
-            height=170,
-        )
-        success = line_chart(
-            labels,
-            [
-                Series(
-                    "success rate",
-                    series_by_week(attempts, service, "deployment_success_rate", starts),
-                    SUCCESS_COLOR,
-                )
-            ],
-            title=f"{service}: deployment success rate per week",
-            value_format=lambda v: fmt.rate(v),
-            tick_format=fmt.rate_tick,
-            y_max=1.0,
-            height=150,
-        )
-        items.append((service, join([deployments, success])))
-    return join(
-        [
-            legend([("deployments", DEPLOYMENTS_COLOR), ("success rate", SUCCESS_COLOR)]),
-            cards(items),
-        ]
+    names = services(frequency, attempts)
+    deployments = bar_charts(
+        labels,
+        [f"{service}: deployments per week" for service in names],
+        weekly_points([(frequency, "deployment_count")], starts, names),
+        value_format=lambda v: fmt.number(v),
+        tick_format=fmt.count_tick,
+        color=DEPLOYMENTS_COLOR,
+        height=170,
     )
+    success = line_charts(
+        labels,
+        [f"{service}: deployment success rate per week" for service in names],
+        [Line("success rate", SUCCESS_COLOR)],
+        weekly_points([(attempts, "deployment_success_rate")], starts, names),
+        value_format=lambda v: fmt.rate(v),
+        tick_format=fmt.rate_tick,
+        y_max=1.0,
+        height=150,
+    )
+    items = [
+        (service, join([bars, line]))
+        for service, bars, line in zip(names, deployments, success, strict=True)
+    ]
+    return [
+        legend([("deployments", DEPLOYMENTS_COLOR), ("success rate", SUCCESS_COLOR)]),
+        *cards(items),
+    ]

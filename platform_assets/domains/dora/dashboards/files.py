@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Final
 
@@ -33,21 +34,23 @@ def dashboards_dir() -> Path:
 
 
 def write_dashboards(dashboards: Sequence[Dashboard], directory: Path) -> pl.DataFrame:
-    """Writes ``<key>.html`` per dashboard; returns one row per file written."""
+    """Writes ``<key>.html`` per dashboard, a thread each (encoding one file while
+    another is written out); returns one row per file written."""
     directory.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for dashboard in dashboards:
-        target = directory / f"{dashboard.key}.html"
-        partial = target.with_name(f".{target.name}.partial")
-        content = dashboard.html.encode("utf-8")
-        partial.write_bytes(content)
-        partial.replace(target)
-        rows.append(
-            {
-                "dashboard": dashboard.key,
-                "path": str(target),
-                "bytes": len(content),
-                "generated_for_period": dashboard.period,
-            }
-        )
+    with ThreadPoolExecutor(max_workers=max(len(dashboards), 1)) as writers:
+        rows = list(writers.map(lambda dashboard: _write(dashboard, directory), dashboards))
     return pl.DataFrame(rows, schema=FRAME_SCHEMA)
+
+
+def _write(dashboard: Dashboard, directory: Path) -> dict[str, object]:
+    target = directory / f"{dashboard.key}.html"
+    partial = target.with_name(f".{target.name}.partial")
+    content = dashboard.html.encode("utf-8")
+    partial.write_bytes(content)
+    partial.replace(target)
+    return {
+        "dashboard": dashboard.key,
+        "path": str(target),
+        "bytes": len(content),
+        "generated_for_period": dashboard.period,
+    }

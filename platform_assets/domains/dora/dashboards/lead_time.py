@@ -16,10 +16,10 @@ import polars as pl
 
 from platform_assets.domains.dora.dashboards import formatting as fmt
 from platform_assets.domains.dora.dashboards.levels import badge_table, read_levels
-from platform_assets.domains.dora.dashboards.markup import Html, join
 from platform_assets.domains.dora.dashboards.page import (
-    Cell,
+    Column,
     Dashboard,
+    Fragments,
     Section,
     cards,
     empty,
@@ -31,17 +31,17 @@ from platform_assets.domains.dora.dashboards.page import (
 from platform_assets.domains.dora.dashboards.reading import (
     period_of,
     read,
-    series_by_week,
     services,
     week_labels,
     week_starts,
     weekly,
+    weekly_points,
 )
 from platform_assets.domains.dora.dashboards.svg_charts import (
+    Line,
     Segment,
-    Series,
     StackedRow,
-    line_chart,
+    line_charts,
     stacked_bars,
 )
 
@@ -81,11 +81,13 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
     sections = [
         Section(
             "Performance levels: lead time for changes",
-            badge_table(
-                read_levels(connection, "lead_time_for_changes"),
-                value_label="median lead time (level window)",
-                value_format=fmt.hours,
-            ),
+            [
+                badge_table(
+                    read_levels(connection, "lead_time_for_changes"),
+                    value_label="median lead time (level window)",
+                    value_format=fmt.hours,
+                )
+            ],
             "Level per State of DevOps report year, rated on the median lead time over the "
             "level window. * marks a value in a gap of that year's bands.",
         ),
@@ -120,33 +122,22 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
     return Dashboard(KEY, TITLE, html, period)
 
 
-def _trends(lead: pl.DataFrame) -> Html:
+def _trends(lead: pl.DataFrame) -> Fragments:
     starts = week_starts(lead)
     if not starts:
-        return empty("No changes deployed yet.")
+        return [empty("No changes deployed yet.")]
     labels = week_labels(starts)
-    items = [
-        (
-            service,
-            line_chart(
-                labels,
-                [
-                    Series(name, series_by_week(lead, service, column, starts), color, dashed)
-                    for name, column, color, dashed in PERCENTILE_SERIES
-                ],
-                title=f"{service}: lead time per week",
-                value_format=fmt.hours,
-                tick_format=fmt.hours_tick,
-            ),
-        )
-        for service in services(lead)
-    ]
-    return join(
-        [
-            legend([(name, color) for name, _, color, _ in PERCENTILE_SERIES]),
-            cards(items),
-        ]
+    names = services(lead)
+    charts = line_charts(
+        labels,
+        [f"{service}: lead time per week" for service in names],
+        [Line(name, color, dashed) for name, _, color, dashed in PERCENTILE_SERIES],
+        weekly_points([(lead, column) for _, column, _, _ in PERCENTILE_SERIES], starts, names),
+        value_format=fmt.hours,
+        tick_format=fmt.hours_tick,
     )
+    items = list(zip(names, charts, strict=True))
+    return [legend([(name, color) for name, _, color, _ in PERCENTILE_SERIES]), *cards(items)]
 
 
 def _stage_medians(connection: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -173,9 +164,9 @@ def _stage_medians(connection: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
 
 
-def _stage_breakdown(stages: pl.DataFrame) -> Html:
+def _stage_breakdown(stages: pl.DataFrame) -> Fragments:
     if stages.height == 0:
-        return empty("No pull requests yet.")
+        return [empty("No pull requests yet.")]
     rows = list(stages.iter_rows(named=True))
     chart = stacked_bars(
         [
@@ -190,30 +181,31 @@ def _stage_breakdown(stages: pl.DataFrame) -> Html:
         title="Median hours per pull request stage, per service",
         value_format=fmt.hours,
     )
-    headers: list[Cell | str] = [
-        "service",
-        Cell("pull requests", numeric=True),
-        *(Cell(f"{name} (median)", numeric=True) for name, _, _ in STAGES),
-        Cell("cycle time (median)", numeric=True),
-    ]
-    body = [
+    breakdown = table(
         [
-            row["service"],
-            Cell(fmt.number(row["pull_requests"]), numeric=True),
-            *(Cell(fmt.hours(row[column]), numeric=True) for _, column, _ in STAGES),
-            Cell(fmt.hours(row["cycle_time_hours"]), numeric=True),
+            Column("service", stages["service"].to_list()),
+            Column(
+                "pull requests",
+                [fmt.number(count) for count in stages["pull_requests"].to_list()],
+                numeric=True,
+            ),
+            *(_hours_column(f"{name} (median)", stages[column]) for name, column, _ in STAGES),
+            _hours_column("cycle time (median)", stages["cycle_time_hours"]),
         ]
-        for row in rows
-    ]
-    return join([legend([(name, color) for name, _, color in STAGES]), chart, table(headers, body)])
+    )
+    return [legend([(name, color) for name, _, color in STAGES]), chart, breakdown]
 
 
-def _slowest(connection: duckdb.DuckDBPyConnection) -> Html:
-    columns = ", ".join(column for _, column, _ in STAGES)
+def _hours_column(header: str, hours: pl.Series) -> Column:
+    return Column(header, fmt.durations(hours), numeric=True)
+
+
+def _slowest(connection: duckdb.DuckDBPyConnection) -> Fragments:
+    stage_columns = ", ".join(column for _, column, _ in STAGES)
     slowest = read(
         connection,
         f"""
-        select pr_id, service, merged_at, {columns}, cycle_time_hours
+        select pr_id, service, merged_at, {stage_columns}, cycle_time_hours
         from marts.fct_pull_request_stages
         where cycle_time_hours is not null
         order by cycle_time_hours desc, pr_id
@@ -221,22 +213,12 @@ def _slowest(connection: duckdb.DuckDBPyConnection) -> Html:
         """,
     )
     if slowest.height == 0:
-        return empty("No pull request has a cycle time yet.")
-    headers: list[Cell | str] = [
-        "pull request",
-        "service",
-        "merged",
-        *(Cell(name, numeric=True) for name, _, _ in STAGES),
-        Cell("cycle time", numeric=True),
+        return [empty("No pull request has a cycle time yet.")]
+    columns = [
+        Column("pull request", slowest["pr_id"].to_list()),
+        Column("service", [service or NOT_DEPLOYED for service in slowest["service"].to_list()]),
+        Column("merged", [fmt.instant(merged) for merged in slowest["merged_at"].to_list()]),
+        *(_hours_column(name, slowest[column]) for name, column, _ in STAGES),
+        _hours_column("cycle time", slowest["cycle_time_hours"]),
     ]
-    rows = [
-        [
-            row["pr_id"],
-            row["service"] or NOT_DEPLOYED,
-            fmt.instant(row["merged_at"]),
-            *(Cell(fmt.hours(row[column]), numeric=True) for _, column, _ in STAGES),
-            Cell(fmt.hours(row["cycle_time_hours"]), numeric=True),
-        ]
-        for row in slowest.iter_rows(named=True)
-    ]
-    return scrolling(table(headers, rows))
+    return scrolling(table(columns))

@@ -9,17 +9,20 @@ asterisk and a tooltip, as the level mart's ``level_basis`` does.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Final
 
 import duckdb
 import polars as pl
 
 from platform_assets.domains.dora.dashboards.markup import Html, element
-from platform_assets.domains.dora.dashboards.page import Cell, empty, table
+from platform_assets.domains.dora.dashboards.page import Column, empty, table
 from platform_assets.domains.dora.dashboards.reading import read
 
 LEVELS: Final = ("elite", "high", "medium", "low")
+LEVEL_COLUMNS: Final = ("service", "report_year", "value", "level", "level_basis")
 
 _BASIS_NOTES: Final = {
     "in_band": "inside the report year's band",
@@ -50,6 +53,8 @@ def read_frequency_levels(connection: duckdb.DuckDBPyConnection) -> pl.DataFrame
     )
 
 
+# A page shows a badge per service and year but only a few distinct ones.
+@functools.lru_cache(maxsize=64)
 def badge(level: str | None, basis: str | None) -> Html:
     """A coloured level; the CSS class comes from the known levels only, never from
     the data."""
@@ -57,6 +62,33 @@ def badge(level: str | None, basis: str | None) -> Html:
     note = _BASIS_NOTES.get(basis or "", basis or "no value in the level window")
     text = (known or level or "n/a") + ("*" if basis and basis != "in_band" else "")
     return element("span", text, class_=f"badge badge-{known or 'none'}", title=note)
+
+
+@dataclass
+class _ServiceLevels:
+    """A service's value over the level window (its first non-null one, in report year
+    order) and its (level, level_basis) per report year."""
+
+    value: float | None = None
+    by_year: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
+
+
+def _by_service(levels: pl.DataFrame) -> dict[str, _ServiceLevels]:
+    """The level rows grouped per service in one pass (a filter per service costs a
+    scan each)."""
+    grouped: dict[str, _ServiceLevels] = {}
+    rows = zip(
+        *(levels[column].to_list() for column in LEVEL_COLUMNS),
+        strict=True,
+    )
+    for service, year, value, level, basis in rows:
+        of_service = grouped.get(service)
+        if of_service is None:
+            of_service = grouped[service] = _ServiceLevels()
+        if of_service.value is None:
+            of_service.value = value
+        of_service.by_year[year] = (level, basis)
+    return grouped
 
 
 def badge_table(
@@ -67,26 +99,24 @@ def badge_table(
     if levels.height == 0:
         return empty("No performance levels: the level mart is empty.")
     years: Sequence[int] = sorted(set(levels["report_year"].to_list()))
-    rows = []
-    for service in sorted(set(levels["service"].to_list())):
-        of_service = levels.filter(pl.col("service") == service)
-        by_year = {row["report_year"]: row for row in of_service.iter_rows(named=True)}
-        value = of_service["value"].drop_nulls()
-        rows.append(
-            [
-                service,
-                Cell(value_format(value[0] if value.len() else None), numeric=True),
-                *(
-                    badge(by_year[year]["level"], by_year[year]["level_basis"])
-                    if year in by_year
-                    else Html("")
-                    for year in years
-                ),
-            ]
-        )
-    headers: list[Cell | str] = [
-        "service",
-        Cell(value_label, numeric=True),
-        *(f"{year} report" for year in years),
-    ]
-    return table(headers, rows)
+    services = sorted(_by_service(levels).items())
+    return table(
+        [
+            Column("service", [service for service, _ in services]),
+            Column(
+                value_label,
+                [value_format(of_service.value) for _, of_service in services],
+                numeric=True,
+            ),
+            *(
+                Column(
+                    f"{year} report",
+                    [
+                        badge(*of_service.by_year[year]) if year in of_service.by_year else Html("")
+                        for _, of_service in services
+                    ],
+                )
+                for year in years
+            ),
+        ]
+    )

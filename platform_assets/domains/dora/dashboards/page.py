@@ -12,7 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from platform_assets.domains.dora.dashboards.markup import Html, element, join
+import polars as pl
+
+from platform_assets.domains.dora.dashboards.markup import (
+    Html,
+    element,
+    escape,
+    escape_column,
+    join,
+)
 
 #: The dashboards, in navigation order: file stem and title.
 NAVIGATION: Final = (
@@ -85,19 +93,30 @@ class Dashboard:
     period: str | None
 
 
+#: A section's content: fragments of markup, in order. They stay apart until the page
+#: is joined once, whole: a page runs to tens of megabytes, and joining each level of
+#: its nesting would copy it again and again.
+Fragments = Sequence[Html]
+
+
 @dataclass(frozen=True)
 class Section:
     heading: str
-    body: Html
+    body: Fragments
     note: str = ""
 
 
 @dataclass(frozen=True)
-class Cell:
-    """A table cell: text or markup, right-aligned when numeric."""
+class Column:
+    """A table column: its header and values (text, or ``Html`` markup), right-aligned
+    when numeric."""
 
-    content: object
+    header: str
+    values: Sequence[object] | pl.Series
     numeric: bool = False
+
+    def opening(self, tag: str) -> str:
+        return f'<{tag} class="num">' if self.numeric else f"<{tag}>"
 
 
 def render_page(
@@ -111,45 +130,49 @@ def render_page(
         for nav_key, nav_title in NAVIGATION
     )
     period_text = f"Weeks shown: {period.replace('/', ' to ')}" if period else "No data yet"
-    body = join(
-        element(
-            "section",
-            join(
-                [
-                    element("h2", section.heading),
-                    element("p", section.note, class_="note") if section.note else Html(""),
-                    section.body,
-                ]
-            ),
-        )
-        for section in sections
-    )
-    return (
+    parts = [
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"{element('title', f'DORA: {title}')}<style>{_CSS}</style></head><body>"
         f"<header>{element('h1', title)}{element('p', f'{subtitle} · {period_text}')}"
-        f"{element('nav', navigation)}</header>"
-        f"<main>{body}</main></body></html>\n"
+        f"{element('nav', navigation)}</header><main>"
+    ]
+    for section in sections:
+        parts += [
+            "<section>",
+            element("h2", section.heading),
+            element("p", section.note, class_="note") if section.note else "",
+            *section.body,
+            "</section>",
+        ]
+    parts.append("</main></body></html>\n")
+    return "".join(parts)
+
+
+def table(columns: Sequence[Column]) -> Html:
+    """A table of equally long columns, assembled a column at a time rather than an
+    element per cell: an incident table holds a quarter of a million cells."""
+    head = "".join(f"{column.opening('th')}{escape(column.header)}</th>" for column in columns)
+    cells = [
+        cell
+        for column in columns
+        for cell in (
+            pl.lit(column.opening("td")),
+            pl.lit(escape_column(column.values)),
+            pl.lit("</td>"),
+        )
+    ]
+    rows = pl.concat_str([pl.lit("<tr>"), *cells, pl.lit("</tr>")]).str.join("")
+    # Wrapped by polars too: in Python, each wrapping would copy the whole table again.
+    opening = f"<div><table><thead><tr>{head}</tr></thead><tbody>"
+    return Html(
+        pl.select(pl.concat_str([pl.lit(opening), rows, pl.lit("</tbody></table></div>")])).item()
     )
 
 
-def table(headers: Sequence[Cell | str], rows: Sequence[Sequence[Cell | object]]) -> Html:
-    """A table; plain values are escaped text, ``Cell`` sets alignment."""
-
-    def cell(tag: str, value: Cell | object) -> Html:
-        if isinstance(value, Cell):
-            return element(tag, value.content, class_="num" if value.numeric else None)
-        return element(tag, value)
-
-    head = element("tr", join(cell("th", header) for header in headers))
-    body = join(element("tr", join(cell("td", value) for value in row)) for row in rows)
-    return element("div", element("table", join([element("thead", head), element("tbody", body)])))
-
-
-def scrolling(content: Html) -> Html:
-    return element("div", content, class_="scroll")
+def scrolling(content: Html) -> Fragments:
+    return [Html('<div class="scroll">'), content, Html("</div>")]
 
 
 def tiles(items: Sequence[tuple[str, str]]) -> Html:
@@ -170,16 +193,17 @@ def tiles(items: Sequence[tuple[str, str]]) -> Html:
     )
 
 
-def cards(items: Sequence[tuple[str, Html]]) -> Html:
+def cards(items: Sequence[tuple[str, Html]]) -> Fragments:
     """Small multiples: one card per (heading, chart)."""
-    return element(
-        "div",
-        join(
-            element("div", join([element("h3", heading), chart]), class_="card")
+    # Written out rather than through ``element``: a page holds a card per service.
+    return [
+        Html('<div class="grid">'),
+        *(
+            Html(f'<div class="card"><h3>{escape(heading)}</h3>{escape(chart)}</div>')
             for heading, chart in items
         ),
-        class_="grid",
-    )
+        Html("</div>"),
+    ]
 
 
 def legend(items: Sequence[tuple[str, str]]) -> Html:

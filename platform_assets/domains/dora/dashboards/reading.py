@@ -1,4 +1,4 @@
-"""Reading the marts for the dashboards, and shaping weekly rows into chart series.
+"""Reading the marts for the dashboards, and shaping weekly rows into chart points.
 
 The dashboards read the marts as dbt wrote them, on the read-only connection the asset
 opens, so a dashboard always agrees with the tables and with the metadata figures.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Final
 
 import duckdb
 import polars as pl
@@ -36,7 +37,7 @@ def week_starts(*frames: pl.DataFrame) -> list[date]:
     starts: set[date] = set()
     for frame in frames:
         if frame.height:
-            starts.update(frame["period_start"].to_list())
+            starts.update(frame["period_start"].unique().to_list())
     return sorted(starts)
 
 
@@ -48,21 +49,53 @@ def services(*frames: pl.DataFrame) -> list[str]:
     names: set[str] = set()
     for frame in frames:
         if frame.height:
-            names.update(name for name in frame["service"].to_list() if name is not None)
+            names.update(frame["service"].drop_nulls().unique().to_list())
     return sorted(names)
 
 
-def series_by_week(
-    frame: pl.DataFrame, service: str, column: str, starts: Sequence[date]
-) -> list[float | None]:
-    """``column`` of ``service`` for each week start, None where the mart has no value."""
-    rows = frame.filter(pl.col("service") == service)
-    by_week = dict(zip(rows["period_start"].to_list(), rows[column].to_list(), strict=True))
-    return [_number(by_week.get(start)) for start in starts]
+def per_service(names: Sequence[str], frame: pl.DataFrame, **aggregations: pl.Expr) -> pl.DataFrame:
+    """One row per service of ``names``, in that order: ``service`` and each aggregation
+    over the service's rows of ``frame``, null for a service without rows. One group_by
+    rather than a filter per service."""
+    totals = frame.group_by("service").agg(**aggregations)
+    return pl.DataFrame({"service": names}, schema={"service": pl.String}).join(
+        totals, on="service", how="left", maintain_order="left"
+    )
 
 
-def _number(value: object) -> float | None:
-    return None if value is None else float(value)  # type: ignore[arg-type]
+#: The last of a service's rows for a week, in a frame ordered as ``weekly`` orders it.
+_LAST_OF_WEEK: Final = (
+    (pl.col("service") != pl.col("service").shift(-1))
+    | (pl.col("period_start") != pl.col("period_start").shift(-1))
+).fill_null(True)
+
+
+def weekly_points(
+    lines: Sequence[tuple[pl.DataFrame, str]], starts: Sequence[date], names: Sequence[str]
+) -> pl.DataFrame:
+    """The points of a set of per-service charts, one line per (frame, column) of
+    ``lines``: ``chart`` (position of the service in ``names``), ``line``, ``x``
+    (position of the week in ``starts``) and ``value``. Null values are left out; where
+    a service has several rows for a week, the last counts."""
+    charts = pl.DataFrame(
+        {"service": names, "chart": range(len(names))},
+        schema={"service": pl.String, "chart": pl.Int64},
+    )
+    slots = pl.DataFrame(
+        {"period_start": starts, "x": range(len(starts))},
+        schema={"period_start": pl.Date, "x": pl.Int64},
+    )
+    return pl.concat(
+        [
+            frame.select("service", "period_start", value=pl.col(column).cast(pl.Float64))
+            .filter(_LAST_OF_WEEK)
+            .join(charts, on="service")
+            .join(slots, on="period_start")
+            .filter(pl.col("value").is_not_null())
+            .select("chart", pl.lit(line, pl.Int64).alias("line"), "x", "value")
+            for line, (frame, column) in enumerate(lines)
+        ]
+    )
 
 
 def period_of(frame: pl.DataFrame) -> str | None:

@@ -17,10 +17,11 @@ import polars as pl
 
 from platform_assets.domains.dora.dashboards import formatting as fmt
 from platform_assets.domains.dora.dashboards.levels import badge_table, read_levels
-from platform_assets.domains.dora.dashboards.markup import Html, join
+from platform_assets.domains.dora.dashboards.markup import Html
 from platform_assets.domains.dora.dashboards.page import (
-    Cell,
+    Column,
     Dashboard,
+    Fragments,
     Section,
     cards,
     empty,
@@ -33,13 +34,13 @@ from platform_assets.domains.dora.dashboards.page import (
 from platform_assets.domains.dora.dashboards.reading import (
     period_of,
     read,
-    series_by_week,
     services,
     week_labels,
     week_starts,
     weekly,
+    weekly_points,
 )
-from platform_assets.domains.dora.dashboards.svg_charts import Series, Span, line_chart, timeline
+from platform_assets.domains.dora.dashboards.svg_charts import Line, line_charts, timeline
 
 KEY: Final = "recovery_time"
 TITLE: Final = "Recovery time & incidents"
@@ -57,36 +58,37 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
         "agg_recovery_time",
         ["median_recovery_time_hours", "median_time_to_restore_hours", "open_incident_count"],
     )
-    incidents = read(
-        connection,
-        """
-        select incident_id, service, severity, created_at, resolved_at, is_open,
-               attributed_deployment_id, coalesce(attribution_rule, unattributed_reason) as rule,
-               time_to_restore_hours, recovery_time_hours
-        from marts.fct_incident_recovery
-        order by created_at desc, incident_id
-        """,
+    incidents = _written_out(
+        read(
+            connection,
+            """
+            select incident_id, service, severity, created_at, resolved_at, is_open,
+                   attributed_deployment_id,
+                   coalesce(attribution_rule, unattributed_reason) as rule,
+                   time_to_restore_hours, recovery_time_hours
+            from marts.fct_incident_recovery
+            order by created_at desc, incident_id
+            """,
+        )
     )
     sections = [
         Section("Summary", _summary(incidents), "Every incident in the warehouse."),
         Section(
             "Performance levels",
-            join(
-                [
-                    Html("<h3>Failed deployment recovery time (2023 and later reports)</h3>"),
-                    badge_table(
-                        read_levels(connection, "failed_deployment_recovery_time"),
-                        value_label="median (level window)",
-                        value_format=fmt.hours,
-                    ),
-                    Html("<h3>Time to restore service (reports up to 2022)</h3>"),
-                    badge_table(
-                        read_levels(connection, "time_to_restore_service"),
-                        value_label="median (level window)",
-                        value_format=fmt.hours,
-                    ),
-                ]
-            ),
+            [
+                Html("<h3>Failed deployment recovery time (2023 and later reports)</h3>"),
+                badge_table(
+                    read_levels(connection, "failed_deployment_recovery_time"),
+                    value_label="median (level window)",
+                    value_format=fmt.hours,
+                ),
+                Html("<h3>Time to restore service (reports up to 2022)</h3>"),
+                badge_table(
+                    read_levels(connection, "time_to_restore_service"),
+                    value_label="median (level window)",
+                    value_format=fmt.hours,
+                ),
+            ],
             "Level per State of DevOps report year. * marks a value in a gap of that year's bands.",
         ),
         Section(
@@ -118,125 +120,119 @@ def _median(frame: pl.DataFrame, column: str) -> float | None:
     return float(values.median()) if values.len() else None  # type: ignore[arg-type]
 
 
-def _summary(incidents: pl.DataFrame) -> Html:
+def _summary(incidents: pl.DataFrame) -> Fragments:
     if incidents.height == 0:
-        return empty("No incidents yet.")
-    return tiles(
-        [
-            ("incidents", fmt.number(incidents.height)),
-            ("open incidents", fmt.number(int(incidents["is_open"].sum()))),
-            ("median recovery time", fmt.hours(_median(incidents, "recovery_time_hours"))),
-            ("median time to restore", fmt.hours(_median(incidents, "time_to_restore_hours"))),
-        ]
-    )
+        return [empty("No incidents yet.")]
+    return [
+        tiles(
+            [
+                ("incidents", fmt.number(incidents.height)),
+                ("open incidents", fmt.number(int(incidents["is_open"].sum()))),
+                ("median recovery time", fmt.hours(_median(incidents, "recovery_time_hours"))),
+                ("median time to restore", fmt.hours(_median(incidents, "time_to_restore_hours"))),
+            ]
+        )
+    ]
 
 
-def _trends(recovery: pl.DataFrame) -> Html:
+def _trends(recovery: pl.DataFrame) -> Fragments:
     starts = week_starts(recovery)
     if not starts:
-        return empty("No weeks to show yet.")
+        return [empty("No weeks to show yet.")]
     labels = week_labels(starts)
-    items = [
-        (
-            service,
-            line_chart(
-                labels,
-                [
-                    Series(
-                        "recovery time",
-                        series_by_week(recovery, service, "median_recovery_time_hours", starts),
-                        RECOVERY_COLOR,
-                    ),
-                    Series(
-                        "time to restore",
-                        series_by_week(recovery, service, "median_time_to_restore_hours", starts),
-                        RESTORE_COLOR,
-                        dashed=True,
-                    ),
-                ],
-                title=f"{service}: median recovery time per week",
-                value_format=fmt.hours,
-                tick_format=fmt.hours_tick,
-            ),
-        )
-        for service in services(recovery)
-    ]
-    return join(
+    names = services(recovery)
+    charts = line_charts(
+        labels,
+        [f"{service}: median recovery time per week" for service in names],
         [
-            legend(
-                [
-                    ("failed deployment recovery time", RECOVERY_COLOR),
-                    ("time to restore service", RESTORE_COLOR),
-                ]
-            ),
-            cards(items),
-        ]
+            Line("recovery time", RECOVERY_COLOR),
+            Line("time to restore", RESTORE_COLOR, dashed=True),
+        ],
+        weekly_points(
+            [(recovery, "median_recovery_time_hours"), (recovery, "median_time_to_restore_hours")],
+            starts,
+            names,
+        ),
+        value_format=fmt.hours,
+        tick_format=fmt.hours_tick,
     )
-
-
-def _timeline(incidents: pl.DataFrame, recovery: pl.DataFrame) -> Html:
-    if incidents.height == 0:
-        return empty("No incidents yet.")
-    rows = list(incidents.iter_rows(named=True))
-    moments = [row["created_at"] for row in rows] + [
-        row["resolved_at"] for row in rows if row["resolved_at"] is not None
+    items = list(zip(names, charts, strict=True))
+    return [
+        legend(
+            [
+                ("failed deployment recovery time", RECOVERY_COLOR),
+                ("time to restore service", RESTORE_COLOR),
+            ]
+        ),
+        *cards(items),
     ]
-    start = min(moments)
-    end = max(moments)
+
+
+def _timeline(incidents: pl.DataFrame, recovery: pl.DataFrame) -> Fragments:
+    if incidents.height == 0:
+        return [empty("No incidents yet.")]
+    moments = pl.concat([incidents["created_at"], incidents["resolved_at"].drop_nulls()])
+    start: datetime = moments.min()  # type: ignore[assignment]
+    end: datetime = moments.max()  # type: ignore[assignment]
     if recovery.height:
         calendar_end = datetime.combine(recovery["period_end"].max(), time(), tzinfo=UTC)  # type: ignore[arg-type]
         end = max(end, calendar_end)
-    spans = [
-        Span(
-            lane=row["service"],
-            start=row["created_at"],
-            end=row["resolved_at"],
-            color=SEVERITY_COLORS.get(row["severity"] or "", OTHER_SEVERITY_COLOR),
-            tooltip=(
-                f"{row['incident_id']} ({row['severity'] or 'no severity'}): "
-                f"{fmt.instant(row['created_at'])} to "
-                f"{fmt.instant(row['resolved_at']) if row['resolved_at'] else 'still open'}"
-                f"; recovery {fmt.hours(row['recovery_time_hours'])}"
-            ),
-        )
-        for row in rows
-    ]
-    lanes = sorted({row["service"] for row in rows if row["service"] is not None})
+    spans = incidents.select(
+        lane=pl.col("service"),
+        start=pl.col("created_at"),
+        end=pl.col("resolved_at"),
+        color=pl.col("severity").replace_strict(
+            SEVERITY_COLORS, default=OTHER_SEVERITY_COLOR, return_dtype=pl.String
+        ),
+        tooltip=_span_tooltip(),
+    )
+    lanes = sorted(set(incidents["service"].drop_nulls().to_list()))
     chart = timeline(lanes, spans, title="Incidents per service over time", start=start, end=end)
-    return join(
-        [
-            legend([*SEVERITY_COLORS.items(), ("other severity", OTHER_SEVERITY_COLOR)]),
-            chart,
-        ]
+    return [legend([*SEVERITY_COLORS.items(), ("other severity", OTHER_SEVERITY_COLOR)]), chart]
+
+
+def _written_out(incidents: pl.DataFrame) -> pl.DataFrame:
+    """The incidents with their times (null for none) and durations as the page writes
+    them: the timeline and the table both show them."""
+    return incidents.with_columns(
+        created=fmt.instants(incidents["created_at"]),
+        resolved=fmt.instants(incidents["resolved_at"]),
+        time_to_restore=fmt.durations(incidents["time_to_restore_hours"]),
+        recovery_time=fmt.durations(incidents["recovery_time_hours"]),
     )
 
 
-def _incident_table(incidents: pl.DataFrame) -> Html:
+def _span_tooltip() -> pl.Expr:
+    """'INC-1 (SEV2): <created> to <resolved>; recovery 3.0 h' for each incident."""
+    return pl.concat_str(
+        # A missing id reads 'None', as it always has on this page.
+        pl.col("incident_id").fill_null("None"),
+        pl.lit(" ("),
+        pl.col("severity").replace("", None).fill_null("no severity"),
+        pl.lit("): "),
+        pl.col("created").fill_null(fmt.MISSING),
+        pl.lit(" to "),
+        pl.col("resolved").fill_null("still open"),
+        pl.lit("; recovery "),
+        pl.col("recovery_time"),
+    )
+
+
+def _incident_table(incidents: pl.DataFrame) -> Fragments:
     if incidents.height == 0:
-        return empty("No incidents yet.")
-    headers: list[Cell | str] = [
-        "incident",
-        "service",
-        "severity",
-        "created",
-        "resolved",
-        Cell("time to restore", numeric=True),
-        Cell("recovery time", numeric=True),
-        "attributed deployment",
-        "attribution",
+        return [empty("No incidents yet.")]
+    columns = [
+        Column("incident", incidents["incident_id"]),
+        Column("service", incidents["service"]),
+        Column("severity", incidents["severity"]),
+        Column("created", incidents["created"].fill_null(fmt.MISSING)),
+        Column("resolved", incidents["resolved"].fill_null("open")),
+        Column("time to restore", incidents["time_to_restore"], numeric=True),
+        Column("recovery time", incidents["recovery_time"], numeric=True),
+        Column(
+            "attributed deployment",
+            incidents["attributed_deployment_id"].replace("", None).fill_null(fmt.MISSING),
+        ),
+        Column("attribution", incidents["rule"]),
     ]
-    rows = [
-        [
-            row["incident_id"],
-            row["service"],
-            row["severity"],
-            fmt.instant(row["created_at"]),
-            fmt.instant(row["resolved_at"]) if row["resolved_at"] else "open",
-            Cell(fmt.hours(row["time_to_restore_hours"]), numeric=True),
-            Cell(fmt.hours(row["recovery_time_hours"]), numeric=True),
-            row["attributed_deployment_id"] or fmt.MISSING,
-            row["rule"],
-        ]
-        for row in incidents.iter_rows(named=True)
-    ]
-    return scrolling(table(headers, rows))
+    return scrolling(table(columns))
