@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
 import polars as pl
@@ -130,10 +129,8 @@ def test_the_end_defaults_to_today_at_midnight_utc() -> None:
 
 
 @pytest.mark.slow
-def test_a_million_deployment_commits_generate_well_under_a_minute() -> None:
-    started = time.perf_counter()
+def test_the_scale_knob_reaches_a_million_deployment_commits() -> None:
+    """How fast it generates them is benchmarks/bench_demo_source.py's business."""
     connector = DemoConnector(DemoSettings(scale=205, days=90, end=END))
     [batch] = list(connector.extract("deployment_commits", None))
-    elapsed = time.perf_counter() - started
     assert batch.records.height >= 1_000_000
-    assert elapsed < 40, f"{elapsed:.1f}s"

@@ -26,7 +26,7 @@
 
 
 {%- macro dora_ops_relation(identifier) -%}
-    {{- return(api.Relation.create(database=this.database, schema='ops', identifier=identifier)) -}}
+    {{- return(api.Relation.create(database=target.database, schema='ops', identifier=identifier)) -}}
 {%- endmacro %}
 
 
@@ -243,13 +243,10 @@ select * from {{ rows }}
 {% endmacro %}
 
 
-{#- Post-hook of every incremental model: records its state, creates its change log (when
-    incremental models read it) and drops the log entries every reader has consumed. -#}
-{%- macro dora_record_state() -%}
-    {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- set state = dora_incremental_state() -%}
+{#- on-run-start: the state table exists before any model runs, so models built in
+    parallel threads never race to create it. -#}
+{%- macro dora_create_state_table() -%}
     {%- set state_relation = dora_state_relation() -%}
-    {%- set key = dora_sql_string(dora_node_state_key(model)) -%}
     create schema if not exists {{ adapter.quote(state_relation.database) }}.{{ adapter.quote(state_relation.schema) }};
     create table if not exists {{ state_relation }} (
         model varchar primary key,
@@ -257,6 +254,16 @@ select * from {{ rows }}
         watermark timestamptz,
         full_built_at timestamptz
     );
+{%- endmacro %}
+
+
+{#- Post-hook of every incremental model: records its state, creates its change log (when
+    incremental models read it) and drops the log entries every reader has consumed. -#}
+{%- macro dora_record_state() -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- set state = dora_incremental_state() -%}
+    {%- set state_relation = dora_state_relation() -%}
+    {%- set key = dora_sql_string(dora_node_state_key(model)) -%}
     insert or replace into {{ state_relation }}
     select
         {{ key }},
