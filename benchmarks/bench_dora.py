@@ -21,6 +21,9 @@ times, each in a fresh interpreter, in one run of this script:
    source (one service, one day): what a run costs whatever the scale (Dagster's run
    and event log, dbt's start and its ~350 nodes, the 8 ingestion steps).
 
+Before the Dagster phases the dbt project is parsed for their warehouse, untimed (see
+``_prepare_dbt``), as the baseline's ``dbt compile`` is.
+
 ``ratio_vs_duckdb`` = dagster full / baseline (target at most 1.5);
 ``incremental_ratio`` = dagster incremental / dagster full (target at most 0.10);
 ``incremental_ratio_above_unchanged`` = (incremental - unchanged) / (full - unchanged),
@@ -50,6 +53,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks._results import write_results  # noqa: E402
+from platform_assets.integrations.dbt.project import DBT_PROJECT_DIR, dbt_executable  # noqa: E402
+from platform_assets.settings import warehouse_path  # noqa: E402
 
 # 135 days at scale 137 is about a million deployment commits, and one more weekday is
 # about 1 % of every table (at 90 days a weekday is 1.5 %). The window ends on a fixed
@@ -105,6 +110,16 @@ def _environment(warehouse: Path, demo: dict[str, str], home: Path | None) -> di
     if home is not None:
         environment["DAGSTER_HOME"] = str(home)
     return environment
+
+
+def _prepare_dbt(environment: dict[str, str]) -> None:
+    """Parses the dbt project for a phase's warehouse, untimed, as a deployment prepares
+    its code location for its own warehouse. dbt keys partial parsing on the connection
+    (the DuckDB path): with a manifest parsed for another path, every run would re-parse
+    the whole project, about 2.5 s that no deployment pays."""
+    command = [dbt_executable(), "parse", "--quiet"]
+    command += ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    subprocess.run(command, env=environment, cwd=ROOT, check=True, capture_output=True)
 
 
 def _phase(name: str, script: str, environment: dict[str, str], folder: Path) -> dict[str, Any]:
@@ -204,6 +219,7 @@ def main() -> None:
             _environment(folder / "duckdb" / "warehouse.duckdb", demo(args.end), None),
             folder,
         )
+        _prepare_dbt(_environment(dagster_warehouse, demo(args.end), home))
         full = _phase(
             "dagster_full",
             "dora_dagster_run.py",
@@ -230,6 +246,7 @@ def main() -> None:
             "PLATFORM_DORA_DEMO_DAYS": "1",
             "PLATFORM_DORA_DEMO_END": args.end.isoformat(),
         }
+        _prepare_dbt(_environment(folder / "empty" / "warehouse.duckdb", smallest, empty_home))
         empty = _phase(
             "dagster_empty",
             "dora_dagster_run.py",
@@ -237,6 +254,8 @@ def main() -> None:
             folder,
         )
     finally:
+        # back to the parse for the project's own warehouse (make run, make dev)
+        _prepare_dbt({**os.environ, "PLATFORM_WAREHOUSE_PATH": str(warehouse_path())})
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
 
