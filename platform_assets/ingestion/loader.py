@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 import duckdb
 import polars as pl
@@ -45,8 +46,10 @@ class LoadRequest:
     loaded_at: datetime
     cursor: str | None
 
+    @cached_property
     def landed_rows(self) -> pl.DataFrame:
-        """The batch with the lineage columns it is written with."""
+        """The batch with the lineage columns it is written with (built once: the load
+        writes it and the asset's checks validate it)."""
         return self.batch.rows.with_columns(
             pl.lit(self.source, dtype=pl.String).alias(SOURCE_COLUMN),
             pl.lit(self.loaded_at).dt.cast_time_unit("us").alias(LOADED_AT_COLUMN),
@@ -56,7 +59,7 @@ class LoadRequest:
 
 def load(warehouse: Warehouse, request: LoadRequest) -> LoadCounts:
     contract = request.contract
-    landed = request.landed_rows()
+    landed = request.landed_rows
     with warehouse.transaction() as connection:
         connection.execute(f"create schema if not exists {quote_identifier(contract.schema)}")
         connection.execute(contract.create_table_sql())

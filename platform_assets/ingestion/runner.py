@@ -102,7 +102,7 @@ def ingest(
     report.quarantined_new = counts.quarantined_new
     report.duration_seconds = time.perf_counter() - started
     log.info(report.log_line("ingestion.loaded"))
-    return report, request.landed_rows()
+    return report, request.landed_rows
 
 
 def _fail(
