@@ -27,7 +27,9 @@ Before the Dagster phases the dbt project is parsed for their warehouse, untimed
 ``ratio_vs_duckdb`` = dagster full / baseline (target at most 1.5);
 ``incremental_ratio`` = dagster incremental / dagster full (target at most 0.10);
 ``incremental_ratio_above_unchanged`` = (incremental - unchanged) / (full - unchanged),
-the share of a full run's data-dependent cost that the 1 % costs. Times
+the share of a full run's data-dependent cost that the 1 % costs;
+``empty_ratio`` = dagster empty / dagster full, the share of a full run that a run costs
+with next to no data: no incremental run can cost less. Times
 are wall seconds of each interpreter from its first import to the end of its work (the
 baseline's untimed ``dbt compile`` excluded). Also written: every phase and step, dbt's
 per-model times, the rows each load added, and the load average sampled during each
@@ -281,6 +283,7 @@ def main() -> None:
             / (full["process_seconds"] - unchanged["process_seconds"]),
             3,
         ),
+        "empty_ratio": round(empty["process_seconds"] / full["process_seconds"], 3),
         "dagster_seconds": full["process_seconds"],
         "duckdb_seconds": baseline["process_seconds"],
         "incremental_seconds": incremental["process_seconds"],

@@ -8,7 +8,6 @@ dagster.yaml) serializes those steps across runs.
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from platform_assets.domains.dora.dashboards.asset import dora_dashboards
 from platform_assets.domains.dora.raw_assets import raw_assets
@@ -19,6 +18,7 @@ from platform_assets.integrations.dbt.assets import (
     dbt_project_models,
 )
 from platform_assets.integrations.dbt.project import dbt_executable, dbt_project
+from platform_assets.integrations.dbt.resource import PlatformDbtCliResource
 from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
 from platform_assets.monitoring import build_alert_sensor
 from platform_assets.monitoring.scorecard_asset import stage_scorecard
@@ -35,7 +35,7 @@ defs = dg.Definitions(
     resources={
         "warehouse": Warehouse(database=warehouse_database),
         "warehouse_io_manager": WarehouseIOManager(database=warehouse_database),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        "dbt": PlatformDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         "dora_source": dora_source_from_env(),
     },
     executor=dg.in_process_executor,

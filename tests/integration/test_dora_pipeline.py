@@ -8,9 +8,13 @@ materialized here.
 
 from __future__ import annotations
 
+import dagster as dg
 import duckdb
 import polars as pl
 import pytest
+
+from platform_assets.domains.dora.metric_metadata import METRIC_QUERIES
+from platform_assets.stages.contract_metadata import COLUMN_SCHEMA_KEY
 
 COMPARED_SCHEMAS = ("raw", "staging", "intermediate", "marts", "reference")
 
@@ -29,6 +33,70 @@ def _tables(path) -> dict[str, pl.DataFrame]:
             ).pl()
             for schema, table in names
         }
+
+
+def _assert_recorded_in_lineage_order(
+    instance: dg.DagsterInstance, run_id: str, defs: dg.Definitions
+) -> None:
+    """dbt's results are recorded while dbt runs, some held back until it exits (the metric
+    marts and what reads them): still, every asset is recorded after the parents it was
+    built from, and every check after the asset it checked, or the check would be shown
+    against the asset's previous materialization."""
+    graph = defs.resolve_asset_graph()
+    recorded: set[dg.AssetKey] = set()
+    checked = 0
+    for record in instance.all_logs(run_id):
+        event = record.dagster_event
+        if event is None:
+            continue
+        if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
+            key = event.asset_key
+            unrecorded = [
+                parent.to_user_string()
+                for parent in graph.get(key).parent_keys
+                if graph.has(parent)
+                and graph.get(parent).is_materializable
+                and parent not in recorded
+            ]
+            assert unrecorded == [], f"{key.to_user_string()} recorded before {unrecorded}"
+            recorded.add(key)
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            key = event.event_specific_data.asset_key
+            assert key in recorded, f"a check of {key.to_user_string()} before the asset"
+            checked += 1
+    assert checked > 100
+
+
+def _assert_dbt_outputs_carry_written_columns_and_figures(
+    result: dg.ExecuteInProcessResult, warehouse_path
+) -> None:
+    """Each dbt model's and seed's materialization records the columns the warehouse holds,
+    with their types (what column stability compares), and each metric mart its figures."""
+    with duckdb.connect(str(warehouse_path), read_only=True) as connection:
+        written: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for schema, table, column, data_type in connection.execute(
+            "select table_schema, table_name, column_name, data_type "
+            "from information_schema.columns order by table_schema, table_name, ordinal_position"
+        ).fetchall():
+            written.setdefault((schema, table), []).append((column, data_type))
+    models = 0
+    for event in result.get_asset_materialization_events():
+        materialization = event.step_materialization_data.materialization
+        key = materialization.asset_key
+        if key.path[0] not in ("staging", "intermediate", "marts", "reference"):
+            continue
+        schema = materialization.metadata[COLUMN_SCHEMA_KEY].value
+        recorded = [(column.name, column.type) for column in schema.columns]
+        assert recorded == written[(key.path[0], key.path[1])], key.to_user_string()
+        models += 1
+        if key in METRIC_QUERIES:
+            figures = {
+                name: value
+                for name, value in materialization.metadata.items()
+                if isinstance(value, dg.IntMetadataValue | dg.FloatMetadataValue)
+            }
+            assert figures, f"{key.to_user_string()} records no metric figure"
+    assert models > 30
 
 
 # A literal list: the stage audit reads the claim from the source without running it.
@@ -57,6 +125,9 @@ def test_the_dora_graph_materializes_with_every_check_passing_and_reruns_identic
     ]
     assert failed_checks == []
     assert len(first.get_asset_check_evaluations()) > 100
+
+    _assert_recorded_in_lineage_order(integration_instance, first.run_id, defs)
+    _assert_dbt_outputs_carry_written_columns_and_figures(first, warehouse_path)
 
     before = _tables(warehouse_path)
     frequency = before["marts.fct_deployment_frequency"]

@@ -5,12 +5,11 @@
 
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import dagster as dg
-import duckdb
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import DbtCliEventMessage, DbtCliResource, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from platform_assets.checks.column_stability import (
@@ -18,7 +17,7 @@ from platform_assets.checks.column_stability import (
     column_stability_spec,
     columns_of,
 )
-from platform_assets.domains.dora.metric_metadata import metric_metadata
+from platform_assets.domains.dora.metric_metadata import METRIC_QUERIES, metric_metadata
 from platform_assets.integrations.dbt.project import dbt_project
 from platform_assets.integrations.dbt.translator import StagedDbtTranslator
 from platform_assets.integrations.duckdb import Warehouse
@@ -46,54 +45,74 @@ def dbt_vars() -> dict[str, str]:
     return {var: os.environ[env] for var, env in DBT_VAR_ENV.items() if os.environ.get(env)}
 
 
-def _warehouse_columns(
-    connection: duckdb.DuckDBPyConnection, keys: Sequence[dg.AssetKey]
-) -> dict[dg.AssetKey, dict[str, str]]:
-    wanted = {tuple(key.path): key for key in keys if len(key.path) == 2}
-    columns: dict[dg.AssetKey, dict[str, str]] = {}
-    rows = connection.execute(
-        "select table_schema, table_name, column_name, data_type "
-        "from information_schema.columns order by table_schema, table_name, ordinal_position"
-    ).fetchall()
-    for schema, table, column, data_type in rows:
-        key = wanted.get((schema, table))
-        if key is not None:
-            columns.setdefault(key, {})[column] = data_type
-    return columns
+#: The line the ``log_relation_columns`` post-hook logs for each model and seed it wrote.
+COLUMNS_LOG_PREFIX = "platform-columns "
 
 
-def _annotated(
+def _logged_columns(event: DbtCliEventMessage) -> tuple[str, dict[str, str]] | None:
+    """(unique id, {column: warehouse type}) from a ``log_relation_columns`` line."""
+    info = event.raw_event["info"]
+    if info["name"] != "JinjaLogInfo" or not info["msg"].startswith(COLUMNS_LOG_PREFIX):
+        return None
+    unique_id = event.raw_event["data"].get("node_info", {}).get("unique_id")
+    if unique_id is None:
+        return None
+    return unique_id, json.loads(info["msg"][len(COLUMNS_LOG_PREFIX) :])
+
+
+def _event_key(event: Any, context: dg.AssetExecutionContext) -> dg.AssetKey | None:
+    if isinstance(event, dg.Output):
+        return context.asset_key_for_output(event.output_name)
+    return getattr(event, "asset_key", None)
+
+
+def _with_written_columns(
+    event: Any, columns: Mapping[str, Mapping[str, str]], context: dg.AssetExecutionContext
+) -> Any:
+    """A model's output with its real column types (and its documented descriptions and
+    classification): the record column stability compares."""
+    if not isinstance(event, dg.Output):
+        return event
+    unique_id = event.metadata.get("unique_id")
+    written = columns.get(str(getattr(unique_id, "value", unique_id)))
+    if written is None:
+        return event
+    key = context.asset_key_for_output(event.output_name)
+    declared = metadata_value(context.assets_def.specs_by_key[key].metadata, COLUMN_SCHEMA_KEY)
+    schema = written_column_schema(
+        written, declared if isinstance(declared, dg.TableSchema) else None
+    )
+    return event.with_metadata({**event.metadata, COLUMN_SCHEMA_KEY: schema})
+
+
+def _metric_marts_and_downstream(context: dg.AssetExecutionContext) -> frozenset[dg.AssetKey]:
+    """The marts that report metric figures, and every model of this step downstream of
+    them. Their figures are read from the warehouse once dbt has exited, and their
+    descendants' events wait with them: Dagster takes a multi-asset's outputs only in
+    topological order."""
+    upstream = context.assets_def.asset_deps
+    held = set(METRIC_QUERIES) & set(upstream)
+    while added := {key for key, parents in upstream.items() if key not in held and parents & held}:
+        held |= added
+    return frozenset(held)
+
+
+def _with_metric_figures(
     events: list[Any], warehouse: Warehouse, context: dg.AssetExecutionContext
 ) -> Iterator[Any]:
-    """Adds to each built model's materialization its real column types (with its
-    documented descriptions and classification: the record column stability compares)
-    and its metric values as numeric metadata (the UI charts their history)."""
-    keys = [event_key for e in events if (event_key := _output_key(e, context)) is not None]
+    """The held-back events in dbt's order, each metric mart's output with its figures as
+    numeric metadata (the UI charts their history)."""
+    keys = [key for e in events if isinstance(e, dg.Output) and (key := _event_key(e, context))]
     if not keys:
         yield from events
         return
     with warehouse.connect(read_only=True) as connection:
-        columns = _warehouse_columns(connection, keys)
-        metrics = {key: metric_metadata(connection, key) for key in keys}
+        figures = {key: metric_metadata(connection, key) for key in keys}
     for event in events:
-        key = _output_key(event, context)
-        if key is not None:
-            added: dict[str, Any] = dict(metrics.get(key, {}))
-            if key in columns:
-                declared = metadata_value(
-                    context.assets_def.specs_by_key[key].metadata, COLUMN_SCHEMA_KEY
-                )
-                added[COLUMN_SCHEMA_KEY] = written_column_schema(
-                    columns[key], declared if isinstance(declared, dg.TableSchema) else None
-                )
-            event = event.with_metadata({**event.metadata, **added})
+        key = _event_key(event, context)
+        if isinstance(event, dg.Output) and key is not None and figures.get(key):
+            event = event.with_metadata({**event.metadata, **figures[key]})
         yield event
-
-
-def _output_key(event: Any, context: dg.AssetExecutionContext) -> dg.AssetKey | None:
-    if isinstance(event, dg.Output):
-        return context.asset_key_for_output(event.output_name)
-    return None
 
 
 @dbt_assets(
@@ -115,10 +134,30 @@ def dbt_project_models(
     if variables:
         arguments += ["--vars", json.dumps(variables)]
     invocation = dbt.cli(arguments, context=context, raise_on_error=False)
-    # dbt keeps the DuckDB file open until it exits, so its events are collected first and
-    # annotated with the warehouse's columns once the file is free.
-    events = list(invocation.stream())
-    yield from _annotated(events, warehouse, context)
+    held = _metric_marts_and_downstream(context)
+    columns: dict[str, dict[str, str]] = {}
+    held_back: list[Any] = []
+    # Each result is recorded as dbt reports it, so the run's event log is written while
+    # dbt works, not after it.
+    for raw_event in invocation.stream_raw_events():
+        logged = _logged_columns(raw_event)
+        if logged is not None:
+            columns[logged[0]] = logged[1]
+            continue
+        for event in raw_event.to_default_asset_events(
+            manifest=invocation.manifest,
+            dagster_dbt_translator=invocation.dagster_dbt_translator,
+            context=context,
+            target_path=invocation.target_path,
+            project=invocation.project,
+        ):
+            event = _with_written_columns(event, columns, context)
+            if _event_key(event, context) in held:
+                held_back.append(event)
+            else:
+                yield event
+    # dbt keeps the DuckDB file open until it exits: the metric figures are read after.
+    yield from _with_metric_figures(held_back, warehouse, context)
     if not invocation.is_successful():
         failed = _failed_builds(invocation.get_artifact("run_results.json"))
         if failed:
