@@ -45,6 +45,23 @@ def test_seed_holds_the_published_bands(default_build: Build) -> None:
         {"level": "low", "lower": 0.40, "upper": 0.40},
         {"level": "medium", "lower": 0.10, "upper": 0.10},
     ]
+    # 2022 as published (three clusters): lead time high 1 day-1 week, medium 1 week-1
+    # month, low 1-6 months; time to restore high < 1 day, medium 1 day-1 week, low 1 week-1
+    # month (hours; a month is 730)
+    bands_2022 = default_build.rows(
+        "select metric, level, lower, upper from reference.dora_performance_bands "
+        "where report_year = 2022 "
+        "and metric in ('lead_time_for_changes', 'time_to_restore_service') "
+        "order by metric, lower"
+    )
+    assert [(b["metric"][:4], b["level"], b["lower"], b["upper"]) for b in bands_2022] == [
+        ("lead", "high", 24, 168),
+        ("lead", "medium", 168, 730),
+        ("lead", "low", 730, 4380),
+        ("time", "high", 0, 24),
+        ("time", "medium", 24, 168),
+        ("time", "low", 168, 730),
+    ]
 
 
 def test_deployment_frequency_levels_and_gaps(default_build: Build) -> None:
