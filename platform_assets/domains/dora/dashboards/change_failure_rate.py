@@ -19,9 +19,7 @@ from platform_assets.domains.dora.dashboards.page import (
     Dashboard,
     Fragments,
     Section,
-    cards,
     empty,
-    legend,
     render_page,
     table,
     tiles,
@@ -30,12 +28,10 @@ from platform_assets.domains.dora.dashboards.reading import (
     per_service,
     period_of,
     services,
-    week_labels,
-    week_starts,
     weekly,
-    weekly_points,
 )
-from platform_assets.domains.dora.dashboards.svg_charts import Line, line_charts
+from platform_assets.domains.dora.dashboards.svg_charts import Line
+from platform_assets.domains.dora.dashboards.trends import TrendLine, weekly_trends
 
 KEY: Final = "change_failure_rate"
 TITLE: Final = "Change failure & rework rate"
@@ -162,26 +158,14 @@ def _service_totals(failures: pl.DataFrame, rework: pl.DataFrame) -> pl.DataFram
 
 
 def _trends(failures: pl.DataFrame, rework: pl.DataFrame) -> Fragments:
-    starts = week_starts(failures, rework)
-    if not starts:
-        return [empty("No weeks to show yet.")]
-    labels = week_labels(starts)
-    names = services(failures, rework)
-    charts = line_charts(
-        labels,
-        [f"{service}: change failure and rework rate per week" for service in names],
+    return weekly_trends(
         [
-            Line("change failure rate", FAILURE_COLOR),
-            Line("rework rate", REWORK_COLOR, dashed=True),
+            TrendLine(failures, "change_failure_rate", Line("change failure rate", FAILURE_COLOR)),
+            TrendLine(
+                rework, "deployment_rework_rate", Line("rework rate", REWORK_COLOR, dashed=True)
+            ),
         ],
-        weekly_points(
-            [(failures, "change_failure_rate"), (rework, "deployment_rework_rate")], starts, names
-        ),
+        chart_title="change failure and rework rate per week",
         value_format=fmt.rate,
         tick_format=fmt.rate_tick,
     )
-    items = list(zip(names, charts, strict=True))
-    return [
-        legend([("change failure rate", FAILURE_COLOR), ("rework rate", REWORK_COLOR)]),
-        *cards(items),
-    ]

@@ -21,7 +21,6 @@ from platform_assets.domains.dora.dashboards.page import (
     Dashboard,
     Fragments,
     Section,
-    cards,
     empty,
     legend,
     render_page,
@@ -31,19 +30,15 @@ from platform_assets.domains.dora.dashboards.page import (
 from platform_assets.domains.dora.dashboards.reading import (
     period_of,
     read,
-    services,
-    week_labels,
-    week_starts,
     weekly,
-    weekly_points,
 )
 from platform_assets.domains.dora.dashboards.svg_charts import (
     Line,
     Segment,
     StackedRow,
-    line_charts,
     stacked_bars,
 )
+from platform_assets.domains.dora.dashboards.trends import TrendLine, weekly_trends
 
 KEY: Final = "lead_time"
 TITLE: Final = "Lead time for changes"
@@ -123,21 +118,16 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
 
 
 def _trends(lead: pl.DataFrame) -> Fragments:
-    starts = week_starts(lead)
-    if not starts:
-        return [empty("No changes deployed yet.")]
-    labels = week_labels(starts)
-    names = services(lead)
-    charts = line_charts(
-        labels,
-        [f"{service}: lead time per week" for service in names],
-        [Line(name, color, dashed) for name, _, color, dashed in PERCENTILE_SERIES],
-        weekly_points([(lead, column) for _, column, _, _ in PERCENTILE_SERIES], starts, names),
+    return weekly_trends(
+        [
+            TrendLine(lead, column, Line(name, color, dashed))
+            for name, column, color, dashed in PERCENTILE_SERIES
+        ],
+        chart_title="lead time per week",
         value_format=fmt.hours,
         tick_format=fmt.hours_tick,
+        no_weeks="No changes deployed yet.",
     )
-    items = list(zip(names, charts, strict=True))
-    return [legend([(name, color) for name, _, color, _ in PERCENTILE_SERIES]), *cards(items)]
 
 
 def _stage_medians(connection: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -23,7 +23,6 @@ from platform_assets.domains.dora.dashboards.page import (
     Dashboard,
     Fragments,
     Section,
-    cards,
     empty,
     legend,
     render_page,
@@ -34,13 +33,10 @@ from platform_assets.domains.dora.dashboards.page import (
 from platform_assets.domains.dora.dashboards.reading import (
     period_of,
     read,
-    services,
-    week_labels,
-    week_starts,
     weekly,
-    weekly_points,
 )
-from platform_assets.domains.dora.dashboards.svg_charts import Line, line_charts, timeline
+from platform_assets.domains.dora.dashboards.svg_charts import Line, timeline
+from platform_assets.domains.dora.dashboards.trends import TrendLine, weekly_trends
 
 KEY: Final = "recovery_time"
 TITLE: Final = "Recovery time & incidents"
@@ -136,36 +132,25 @@ def _summary(incidents: pl.DataFrame) -> Fragments:
 
 
 def _trends(recovery: pl.DataFrame) -> Fragments:
-    starts = week_starts(recovery)
-    if not starts:
-        return [empty("No weeks to show yet.")]
-    labels = week_labels(starts)
-    names = services(recovery)
-    charts = line_charts(
-        labels,
-        [f"{service}: median recovery time per week" for service in names],
+    return weekly_trends(
         [
-            Line("recovery time", RECOVERY_COLOR),
-            Line("time to restore", RESTORE_COLOR, dashed=True),
+            TrendLine(
+                recovery,
+                "median_recovery_time_hours",
+                Line("recovery time", RECOVERY_COLOR),
+                legend="failed deployment recovery time",
+            ),
+            TrendLine(
+                recovery,
+                "median_time_to_restore_hours",
+                Line("time to restore", RESTORE_COLOR, dashed=True),
+                legend="time to restore service",
+            ),
         ],
-        weekly_points(
-            [(recovery, "median_recovery_time_hours"), (recovery, "median_time_to_restore_hours")],
-            starts,
-            names,
-        ),
+        chart_title="median recovery time per week",
         value_format=fmt.hours,
         tick_format=fmt.hours_tick,
     )
-    items = list(zip(names, charts, strict=True))
-    return [
-        legend(
-            [
-                ("failed deployment recovery time", RECOVERY_COLOR),
-                ("time to restore service", RESTORE_COLOR),
-            ]
-        ),
-        *cards(items),
-    ]
 
 
 def _timeline(incidents: pl.DataFrame, recovery: pl.DataFrame) -> Fragments:
