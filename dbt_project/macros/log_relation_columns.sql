@@ -1,4 +1,4 @@
-{#- A post-hook on every model: logs the columns the model just wrote, with their warehouse
+{#- A post-hook on every model and seed: logs the columns it just wrote, with their warehouse
     types, as one line `platform-columns {"column": "TYPE", ...}`.
 
     The Dagster step attaches them to the model's materialization while dbt still runs
