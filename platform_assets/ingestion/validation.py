@@ -41,6 +41,10 @@ class ValidatedBatch:
     """``record_key``, ``reason``, ``payload`` (the record as JSON)."""
     extracted: int
     duplicates: int
+    absent_columns: frozenset[str] = frozenset()
+    """Contract columns that no record of the batch carried at all (a CSV without the
+    header, JSON objects without the key). The load must leave the warehouse's values of
+    these columns alone rather than overwrite them with NULL."""
 
 
 def validate(
@@ -49,7 +53,9 @@ def validate(
     typed_parts: list[pl.DataFrame] = []
     quarantine_parts = [_rejected_frame(rejected)]
     extracted = len(rejected)
+    absent = set(contract.column_names)
     for part in records:
+        absent -= _carried_columns(part)
         raw = (
             _frame_columns(contract, part)
             if isinstance(part, pl.DataFrame)
@@ -82,7 +88,15 @@ def validate(
         quarantined=quarantined,
         extracted=extracted,
         duplicates=rows.height - unique_rows.height,
+        absent_columns=frozenset(absent) if extracted else frozenset(),
     )
+
+
+def _carried_columns(part: Records) -> set[str]:
+    """The columns a batch part carries: a frame's columns, or every key any record has."""
+    if isinstance(part, pl.DataFrame):
+        return set(part.columns)
+    return {key for record in part if isinstance(record, Mapping) for key in record}
 
 
 def _rejected_frame(rejected: Sequence[Rejected]) -> pl.DataFrame:
