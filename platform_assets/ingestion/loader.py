@@ -2,7 +2,9 @@
 
 The merge is keyed on the table's natural key and compares data columns only: a row
 whose data is unchanged is left untouched, lineage columns included, so rerunning a
-window leaves the table byte-for-byte equal. Quarantine rows are inserted once per
+window leaves the table byte-for-byte equal. A column the batch did not carry at all is
+neither compared nor updated, so a file without an optional column keeps what the
+warehouse holds. Quarantine rows are inserted once per
 (source, entity, record key, reason); the cursor is written only when it moves. If
 anything fails, nothing of the load is kept and the cursor stays where it was, so the
 next run fetches the same records again and completes.
@@ -73,7 +75,8 @@ def load(warehouse: Warehouse, request: LoadRequest) -> LoadCounts:
                 connection.execute(f"insert into {contract.sql_name} by name from incoming_rows")
                 inserted = landed.height
             else:
-                actions = connection.sql(_merge_sql(contract)).to_arrow_table()
+                merge = _merge_sql(contract, request.batch.absent_columns)
+                actions = connection.sql(merge).to_arrow_table()
                 merge_actions = pl.DataFrame(actions).get_column("merge_action")
                 inserted = int((merge_actions == "INSERT").sum())
                 updated = int((merge_actions == "UPDATE").sum())
@@ -115,12 +118,16 @@ def _is_empty(connection: duckdb.DuckDBPyConnection, contract: TableContract) ->
     return rows.fetchall()[0][0] == 0
 
 
-def _merge_sql(contract: TableContract) -> str:
+def _merge_sql(contract: TableContract, absent: frozenset[str]) -> str:
+    """Matched rows compare and update only the data columns the batch carried: a column
+    absent from the whole batch (a file without it) says nothing about the stored values,
+    so it must not overwrite them with NULL. New rows get NULL there."""
+
     def q(name: str) -> str:
         return quote_identifier(name)
 
     on = " and ".join(f"t.{q(c)} = s.{q(c)}" for c in contract.key)
-    data = [c for c in contract.column_names if c not in contract.key]
+    data = [c for c in contract.column_names if c not in contract.key and c not in absent]
     # A table whose columns are all key (a change set) has nothing to update.
     update = ""
     if data:
