@@ -1,5 +1,9 @@
 # The two commands a fresh machine needs: `make run` and `make test`.
 SHELL := /bin/bash
+# Every recipe runs with umask 077, so all the commands below create owner-only files: the
+# warehouse, the Dagster home (event log, run records, compute logs) and the alert logs
+# hold personal data and operational detail nobody else on the machine needs to read.
+.SHELLFLAGS := -c 'umask 077 && eval "$$1"' make-recipe
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -53,10 +57,12 @@ prepare: install $(DBT_MANIFEST)
 $(DBT_MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 	$(BIN)/dagster-dbt project prepare-and-package --file platform_assets/integrations/dbt/project.py
 
+# Also tightens a Dagster home an older checkout left readable by everyone.
 instance: $(DAGSTER_HOME)/dagster.yaml
+	chmod -R go-rwx "$(DAGSTER_HOME)"
 
 $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
-	mkdir -p $(DAGSTER_HOME)
+	mkdir -p -m 700 "$(DAGSTER_HOME)"
 	cp dagster.yaml $@
 
 clean:

@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from platform_assets.owner_only import owner_only_directory, tighten_to_owner
 from platform_assets.settings import resolve_path
 
 
@@ -27,7 +28,11 @@ class Warehouse(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        owner_only_directory(self.path.parent)
+        # DuckDB creates its files with the process umask; a file an older checkout left
+        # readable by everyone is tightened before it is used again
+        for existing in (self.path, self.path.with_name(f"{self.path.name}.wal")):
+            tighten_to_owner(existing)
         connection = duckdb.connect(str(self.path), read_only=read_only)
         try:
             yield connection

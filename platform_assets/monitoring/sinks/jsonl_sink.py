@@ -10,6 +10,7 @@ from pathlib import Path
 
 from platform_assets.monitoring.alert import Alert
 from platform_assets.monitoring.alert_routes import SinkSpec
+from platform_assets.owner_only import owner_only_directory, owner_only_opener
 from platform_assets.settings import resolve_path
 
 DEFAULT_ALERT_LOG = "data/alerts.jsonl"
@@ -30,6 +31,6 @@ class JsonlSink:
         record = {"sink": self.name, **alert.to_dict()}
         if self.note:
             record["sink_note"] = self.note
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as log:
+        owner_only_directory(self.path.parent)
+        with open(self.path, "a", encoding="utf-8", opener=owner_only_opener) as log:
             log.write(json.dumps(record, sort_keys=True) + "\n")

@@ -15,6 +15,7 @@ from typing import Final
 import polars as pl
 
 from platform_assets.domains.dora.dashboards.page import Dashboard
+from platform_assets.owner_only import owner_only_directory, owner_only_opener
 from platform_assets.settings import resolve_path
 
 DASHBOARDS_DIR_ENV: Final = "PLATFORM_DASHBOARDS_DIR"
@@ -36,7 +37,7 @@ def dashboards_dir() -> Path:
 def write_dashboards(dashboards: Sequence[Dashboard], directory: Path) -> pl.DataFrame:
     """Writes ``<key>.html`` per dashboard, a thread each (encoding one file while
     another is written out); returns one row per file written."""
-    directory.mkdir(parents=True, exist_ok=True)
+    owner_only_directory(directory)
     with ThreadPoolExecutor(max_workers=max(len(dashboards), 1)) as writers:
         rows = list(writers.map(lambda dashboard: _write(dashboard, directory), dashboards))
     return pl.DataFrame(rows, schema=FRAME_SCHEMA)
@@ -46,7 +47,8 @@ def _write(dashboard: Dashboard, directory: Path) -> dict[str, object]:
     target = directory / f"{dashboard.key}.html"
     partial = target.with_name(f".{target.name}.partial")
     content = dashboard.html.encode("utf-8")
-    partial.write_bytes(content)
+    with open(partial, "wb", opener=owner_only_opener) as page:
+        page.write(content)
     partial.replace(target)
     return {
         "dashboard": dashboard.key,
