@@ -2,9 +2,10 @@
 
     report, landed = ingest(connector, contract, warehouse, run_id=context.run_id)
 
-Reads the stored cursor, pulls the entity's new records from the connector, validates
-them against the table contract, and lands rows, quarantine and the new cursor in one
-transaction. The report says what happened, on success and on failure alike.
+Reads the stored cursor, checks that the table still matches its contract, pulls the
+entity's new records from the connector, validates them against the contract, and lands
+rows, quarantine and the new cursor in one transaction. The report says what happened,
+on success and on failure alike.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from platform_assets.ingestion.http_client import RequestStats
 from platform_assets.ingestion.loader import LoadRequest, load
 from platform_assets.ingestion.ops_tables import read_cursor
 from platform_assets.ingestion.report import IngestionReport
+from platform_assets.ingestion.table_drift import TableDrift, check_table
 from platform_assets.ingestion.validation import validate
 from platform_assets.integrations.duckdb import Warehouse
 
@@ -69,6 +71,7 @@ def ingest(
     log.info(report.log_line("ingestion.started"))
     stats_before = connector.request_stats.copy()
     try:
+        check_table(warehouse, contract)
         records: list[Records] = []
         rejected: list[Rejected] = []
         new_cursor = None
@@ -91,6 +94,11 @@ def ingest(
         counts = load(warehouse, request)
     except SourceError as error:
         _fail(report, error.category, str(error), started, connector, stats_before, log)
+        raise IngestionFailed(report) from error
+    except TableDrift as error:
+        _fail(
+            report, FailureCategory.CONFIGURATION, str(error), started, connector, stats_before, log
+        )
         raise IngestionFailed(report) from error
     except duckdb.Error as error:
         _fail(report, FailureCategory.LOAD_ERROR, str(error), started, connector, stats_before, log)

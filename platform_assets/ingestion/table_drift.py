@@ -1,0 +1,99 @@
+"""Whether a raw table still has the shape its contract gives it, checked before a load.
+
+A table altered outside the platform (a column retyped to VARCHAR, dropped, made
+optional) either takes wrong data silently or fails every load, and no retry changes
+that: it is a configuration error, reported with every mismatch at once. The expected
+shape is the table the contract's own DDL creates, read back from an in-memory DuckDB
+(once per contract), so types are compared in DuckDB's spelling and the contract stays
+the only statement of the shape. The check itself is one catalog query per load.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Final
+
+import duckdb
+
+from platform_assets.ingestion.contract import TableContract
+from platform_assets.integrations.duckdb import Warehouse, quote_identifier
+
+RUNBOOK: Final = "docs/runbooks/dora.md"
+
+_CATALOG_SQL: Final = (
+    "select column_name, data_type, is_nullable = 'YES', column_default is not null "
+    "from information_schema.columns "
+    "where table_catalog = current_database() and table_schema = ? and table_name = ? "
+    "order by ordinal_position"
+)
+
+
+@dataclass(frozen=True)
+class CatalogColumn:
+    data_type: str
+    nullable: bool
+    has_default: bool
+
+
+class TableDrift(Exception):
+    """The table does not match its contract; someone has to change the table back."""
+
+
+def check_table(warehouse: Warehouse, contract: TableContract) -> None:
+    """Raises TableDrift naming every mismatch; a table that does not exist yet passes
+    (the load creates it from the contract)."""
+    with warehouse.connect() as connection:
+        actual = _catalog_columns(connection, contract)
+    if not actual:
+        return
+    mismatches = table_mismatches(_contract_columns(contract), actual)
+    if mismatches:
+        raise TableDrift(
+            f"{contract.qualified_name} does not match its contract: {'; '.join(mismatches)}. "
+            "Nothing was read or written. Alter the table back to the contract (or drop it "
+            f"and rerun with full_refresh: true), see {RUNBOOK}, 'warehouse drift'."
+        )
+
+
+def table_mismatches(
+    expected: dict[str, CatalogColumn], actual: dict[str, CatalogColumn]
+) -> list[str]:
+    mismatches = []
+    for name, want in expected.items():
+        have = actual.get(name)
+        if have is None:
+            mismatches.append(f"{name} ({want.data_type}) is missing")
+            continue
+        if have.data_type != want.data_type:
+            mismatches.append(f"{name} is {have.data_type}, the contract says {want.data_type}")
+        if have.nullable and not want.nullable:
+            mismatches.append(f"{name} allows NULL, the contract says NOT NULL")
+        elif want.nullable and not have.nullable:
+            mismatches.append(f"{name} is NOT NULL, the contract allows NULL")
+    # An extra column that takes NULL or has a default harms no insert; one that needs a
+    # value fails every new row.
+    mismatches += [
+        f"{name} is not in the contract and is NOT NULL"
+        for name, have in actual.items()
+        if name not in expected and not have.nullable and not have.has_default
+    ]
+    return mismatches
+
+
+@functools.cache
+def _contract_columns(contract: TableContract) -> dict[str, CatalogColumn]:
+    with duckdb.connect() as connection:
+        connection.execute(f"create schema {quote_identifier(contract.schema)}")
+        connection.execute(contract.create_table_sql())
+        return _catalog_columns(connection, contract)
+
+
+def _catalog_columns(
+    connection: duckdb.DuckDBPyConnection, contract: TableContract
+) -> dict[str, CatalogColumn]:
+    rows = connection.execute(_CATALOG_SQL, [contract.schema, contract.table]).fetchall()
+    return {
+        name: CatalogColumn(data_type, nullable, default)
+        for name, data_type, nullable, default in rows
+    }
