@@ -5,7 +5,12 @@ idempotent landing into DuckDB with persisted cursors."""
 from platform_assets.ingestion.connector import Connector, RecordBatch, Records, Rejected
 from platform_assets.ingestion.contract import LINEAGE_COLUMNS, ColumnKind, TableContract
 from platform_assets.ingestion.failure import FailureCategory, SourceError
-from platform_assets.ingestion.http_client import RequestStats, ResilientHttpClient, RetrySettings
+from platform_assets.ingestion.http_client import (
+    DEFAULT_MAX_PAGES,
+    RequestStats,
+    ResilientHttpClient,
+    RetrySettings,
+)
 from platform_assets.ingestion.ops_tables import CURSORS_TABLE, QUARANTINE_TABLE, read_cursor
 from platform_assets.ingestion.pagination import link_header_pages, offset_pages
 from platform_assets.ingestion.report import IngestionReport
@@ -13,6 +18,7 @@ from platform_assets.ingestion.runner import IngestionFailed, ingest
 
 __all__ = [
     "CURSORS_TABLE",
+    "DEFAULT_MAX_PAGES",
     "LINEAGE_COLUMNS",
     "QUARANTINE_TABLE",
     "ColumnKind",

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from platform_assets.ingestion.redaction import redact_token_shapes
+
 
 class FailureCategory(StrEnum):
     NONE = "none"
@@ -40,8 +42,14 @@ _TRANSIENT = frozenset(
 
 
 class SourceError(Exception):
-    """A source could not deliver; ``category`` says why."""
+    """A source could not deliver; ``category`` says why, and ``status`` is the HTTP status
+    of the answer that failed it, when there was one (a connector may treat a 404 for one
+    record as that record's problem rather than the whole load's).
 
-    def __init__(self, category: FailureCategory, message: str) -> None:
-        super().__init__(message)
+    The message is written to logs and the event log, so whatever in it looks like a
+    credential is masked here, whoever raises it."""
+
+    def __init__(self, category: FailureCategory, message: str, status: int | None = None) -> None:
+        super().__init__(redact_token_shapes(message))
         self.category = category
+        self.status = status

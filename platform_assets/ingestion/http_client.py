@@ -6,6 +6,13 @@ backoff and jitter; rate limits are honoured as the API states them (``Retry-Aft
 pause before the next request when a successful response says the budget is spent.
 Every retry is counted by reason, so the materialization can say what it cost. Delays
 come from ``RetrySettings`` and the ``sleep`` callable, so tests run in milliseconds.
+
+The client sends its headers, credentials included, to the origin (scheme, host, port)
+of its base URL and nowhere else: every URL, relative, from a ``Link`` header or from a
+redirect's ``Location``, is checked before the request goes out. Same-origin redirects
+are followed (a few hops at most); any other is refused by name. Every message it raises
+passes through its ``Redactor``, so an upstream that echoes the token does not put it in
+the logs.
 """
 
 from __future__ import annotations
@@ -16,11 +23,21 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Final
 
 import httpx
 
 from platform_assets.ingestion.failure import FailureCategory, SourceError
+from platform_assets.ingestion.redaction import Redactor
+
+#: A generous bound on the pages of one listing: a pagination that loops is stopped
+#: after this many pages at the latest (the loops also refuse a page already read).
+DEFAULT_MAX_PAGES: Final = 10_000
+#: Hops of one request; an API redirects once or twice (http to https, a renamed path).
+MAX_REDIRECTS: Final = 5
+#: Characters of an upstream error body quoted in a failure message.
+BODY_EXCERPT_CHARS: Final = 160
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
@@ -67,14 +84,29 @@ class RequestStats:
 class _Retry(Exception):
     """Internal: the attempt failed in a way worth retrying."""
 
-    def __init__(self, category: FailureCategory, message: str, wait: float | None) -> None:
+    def __init__(
+        self,
+        category: FailureCategory,
+        message: str,
+        wait: float | None,
+        status: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.category = category
         self.wait = wait
+        self.status = status
+
+
+def origin(url: httpx.URL) -> str:
+    """``scheme://host:port``, the port spelled out even when it is the scheme's default."""
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    return f"{url.scheme}://{host}:{url.port or _DEFAULT_PORTS.get(url.scheme)}"
 
 
 class ResilientHttpClient:
-    """GET requests against one API, with retries, backoff and rate-limit handling."""
+    """GET requests against one API, with retries, backoff and rate-limit handling.
+
+    ``max_pages`` bounds every listing the pagination helpers read through this client."""
 
     def __init__(
         self,
@@ -86,10 +118,25 @@ class ResilientHttpClient:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        max_pages: int = DEFAULT_MAX_PAGES,
     ) -> None:
+        base = httpx.URL(base_url)
+        if not base.is_absolute_url:
+            raise SourceError(
+                FailureCategory.CONFIGURATION,
+                f"API base URL {base_url!r} is not absolute: give scheme and host, "
+                "e.g. https://api.example.com",
+            )
+        if max_pages < 1:
+            raise ValueError("max_pages must be at least 1")
+        # Redirects are followed by hand (see _attempt): httpx would follow them to any
+        # origin, only dropping the Authorization header on the way.
         self._client = httpx.Client(
-            base_url=base_url, headers=dict(headers or {}), timeout=timeout_seconds
+            base_url=base, headers=dict(headers or {}), timeout=timeout_seconds
         )
+        self._origin = origin(base)
+        self.redact = Redactor.for_headers(self._client.headers)
+        self.max_pages = max_pages
         self._retry = retry or RetrySettings()
         self._sleep = sleep
         self._clock = clock
@@ -100,9 +147,14 @@ class ResilientHttpClient:
     def close(self) -> None:
         self._client.close()
 
-    def get(self, url: str, params: Mapping[str, Any] | None = None) -> httpx.Response:
+    def resolve(self, url: str | httpx.URL, params: Mapping[str, Any] | None = None) -> httpx.URL:
+        """The absolute URL a GET of ``url`` requests (a relative one is below the base URL)."""
+        return self._client.build_request("GET", url, params=params).url
+
+    def get(self, url: str | httpx.URL, params: Mapping[str, Any] | None = None) -> httpx.Response:
         """The response of a successful GET; raises SourceError once retries are spent
-        or at once on a failure that retrying cannot fix (auth, bad request)."""
+        or at once on a failure that retrying cannot fix (auth, bad request, a URL or a
+        redirect outside the API's origin)."""
         attempt = 1
         while True:
             self._wait_for_rate_limit_reset()
@@ -111,7 +163,9 @@ class ResilientHttpClient:
             except _Retry as retry:
                 if attempt >= self._retry.max_attempts:
                     raise SourceError(
-                        retry.category, f"{retry} (gave up after {attempt} attempts)"
+                        retry.category,
+                        f"{retry} (gave up after {attempt} attempts)",
+                        status=retry.status,
                     ) from retry
                 delay = retry.wait if retry.wait is not None else self._backoff(attempt)
                 self.stats.retries += 1
@@ -119,44 +173,103 @@ class ResilientHttpClient:
                 self._pause(delay)
                 attempt += 1
 
-    def get_json(self, url: str, params: Mapping[str, Any] | None = None) -> Any:
+    def get_json(self, url: str | httpx.URL, params: Mapping[str, Any] | None = None) -> Any:
         return self.decode_json(self.get(url, params))
 
-    @staticmethod
-    def decode_json(response: httpx.Response) -> Any:
+    def decode_json(self, response: httpx.Response) -> Any:
         try:
             return response.json()
         except ValueError as error:
+            content_type = response.headers.get("content-type", "no content type")
             raise SourceError(
                 FailureCategory.MALFORMED_PAYLOAD,
-                f"{response.request.url} returned a body that is not JSON: {error}",
+                f"{self._shown(response.url)} returned a body that is not JSON "
+                f"({content_type}, HTTP {response.status_code}): {error}",
             ) from error
 
-    def _attempt(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:
-        self.stats.requests += 1
-        try:
-            response = self._client.get(url, params=params)
-        except httpx.TimeoutException as error:
-            raise _Retry(FailureCategory.TIMEOUT, f"GET {url} timed out", None) from error
-        except httpx.TransportError as error:
-            raise _Retry(FailureCategory.CONNECTION, f"GET {url} failed: {error}", None) from error
+    def _attempt(self, url: str | httpx.URL, params: Mapping[str, Any] | None) -> httpx.Response:
+        request = self._client.build_request("GET", url, params=params)
+        shown = self._shown(request.url)
+        self._require_origin(request.url, f"GET {shown}: refused")
+        response = self._follow_redirects(self._send(request), shown)
         status = response.status_code
-        if status < 400:
+        if status < 300:
             self._note_budget(response)
             return response
+        if status < 400:
+            raise SourceError(
+                FailureCategory.MALFORMED_PAYLOAD,
+                f"GET {shown}: HTTP {status} without a Location to follow",
+                status=status,
+            )
         if status == 429 or (status == 403 and self._is_rate_limited(response)):
             wait = self._rate_limit_wait(response)
             if wait is not None and wait > self._retry.max_rate_limit_wait_seconds:
                 raise SourceError(
                     FailureCategory.RATE_LIMITED,
-                    f"GET {url}: rate limited for {wait:.0f}s, more than the "
+                    f"GET {shown}: rate limited for {wait:.0f}s, more than the "
                     f"{self._retry.max_rate_limit_wait_seconds:.0f}s this client waits",
+                    status=status,
                 )
-            raise _Retry(FailureCategory.RATE_LIMITED, f"GET {url}: HTTP {status}", wait)
+            raise _Retry(FailureCategory.RATE_LIMITED, f"GET {shown}: HTTP {status}", wait, status)
         if status >= 500:
-            raise _Retry(FailureCategory.SERVER_ERROR, f"GET {url}: HTTP {status}", None)
+            raise _Retry(FailureCategory.SERVER_ERROR, f"GET {shown}: HTTP {status}", None, status)
         category = FailureCategory.AUTH if status in (401, 403) else FailureCategory.CLIENT_ERROR
-        raise SourceError(category, f"GET {url}: HTTP {status}: {response.text[:200]}")
+        raise SourceError(
+            category, f"GET {shown}: HTTP {status}: {self._excerpt(response)}", status=status
+        )
+
+    def _follow_redirects(self, response: httpx.Response, shown: str) -> httpx.Response:
+        """The response at the end of same-origin redirects, a few hops at most."""
+        hops = 0
+        while response.next_request is not None:
+            target = response.next_request.url
+            if hops == MAX_REDIRECTS:
+                raise SourceError(
+                    FailureCategory.CONFIGURATION,
+                    f"GET {shown}: more than {MAX_REDIRECTS} redirects, the last to "
+                    f"{self._shown(target)}; check the API base URL",
+                )
+            self._require_origin(
+                target,
+                f"GET {shown} was redirected (HTTP {response.status_code}) to "
+                f"{self._shown(target)}: refused",
+            )
+            response = self._send(response.next_request)
+            hops += 1
+        return response
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        self.stats.requests += 1
+        try:
+            return self._client.send(request)
+        except httpx.TimeoutException as error:
+            message = f"GET {self._shown(request.url)} timed out"
+            raise _Retry(FailureCategory.TIMEOUT, message, None) from error
+        except httpx.TransportError as error:
+            message = self.redact(f"GET {self._shown(request.url)} failed: {error}")
+            raise _Retry(FailureCategory.CONNECTION, message, None) from error
+
+    def _require_origin(self, url: httpx.URL, refusal: str) -> None:
+        """Refuses, before anything is sent, a URL outside the configured origin."""
+        if origin(url) != self._origin:
+            raise SourceError(
+                FailureCategory.CONFIGURATION,
+                f"{refusal}: {origin(url)} is not the configured API origin {self._origin}, "
+                "the only one this client sends requests and credentials to. If the API "
+                "has moved, set its base URL to the new address",
+            )
+
+    def _shown(self, url: httpx.URL) -> str:
+        return self.redact(str(url))
+
+    def _excerpt(self, response: httpx.Response) -> str:
+        """The start of the body on one line, credentials masked before it is cut so that
+        no part of one survives the cut."""
+        text = self.redact(" ".join(response.text.split()))
+        if len(text) <= BODY_EXCERPT_CHARS:
+            return text
+        return text[:BODY_EXCERPT_CHARS] + "..."
 
     @staticmethod
     def _is_rate_limited(response: httpx.Response) -> bool:

@@ -2,10 +2,18 @@
 
 Both are lazy: a caller that has seen enough (records older than its cursor) stops
 iterating and no further page is requested.
+
+Both are guarded against a pagination that never ends, which would otherwise run until
+something else stops it and, if that something is an empty page, end green with rows
+missing: a link back to a page already read, a page that repeats an earlier one (an API
+that ignores the offset or page asked for), ``more`` without items, and more pages than
+the client's ``max_pages`` all fail the listing loudly.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -13,19 +21,63 @@ from platform_assets.ingestion.failure import FailureCategory, SourceError
 from platform_assets.ingestion.http_client import ResilientHttpClient
 
 
+class _PageGuard:
+    """Counts the pages of one listing and remembers where each was read and what it held."""
+
+    def __init__(self, listing: str, max_pages: int) -> None:
+        self._listing = listing
+        self._max_pages = max_pages
+        self._positions: set[str] = set()
+        self._contents: dict[str, str] = {}
+
+    def before(self, position: str) -> None:
+        """Called before the page at ``position`` (a URL, an offset) is requested."""
+        if position in self._positions:
+            self._fail(f"pagination points back at {position}, a page already read")
+        if len(self._positions) >= self._max_pages:
+            self._fail(
+                f"more than {self._max_pages} pages, the bound of one listing; if the "
+                "source really is this large, raise PLATFORM_HTTP_MAX_PAGES"
+            )
+        self._positions.add(position)
+
+    def after(self, position: str, items: Any) -> None:
+        """Called with what the page at ``position`` held."""
+        digest = hashlib.sha256(json.dumps(items, sort_keys=True).encode()).hexdigest()
+        earlier = self._contents.setdefault(digest, position)
+        if earlier != position:
+            self._fail(
+                f"the page at {position} repeats the page at {earlier}: the API does not "
+                "honour the page asked for"
+            )
+
+    def _fail(self, why: str) -> None:
+        raise SourceError(
+            FailureCategory.MALFORMED_PAYLOAD,
+            f"{self._listing}: {why}; stopped after {len(self._positions)} pages rather "
+            "than loop or miss records",
+        )
+
+
 def link_header_pages(
     client: ResilientHttpClient, path: str, params: Mapping[str, Any] | None = None
 ) -> Iterator[Any]:
     """Each page's JSON, following ``Link: <...>; rel="next"`` (GitHub) until there is
-    none. The next URL carries its own query string, so params apply to the first page."""
-    url: str | None = path
-    page_params: Mapping[str, Any] | None = params
-    while url is not None:
-        response = client.get(url, page_params)
-        yield client.decode_json(response)
+    none. The next URL carries its own query string, so params apply to the first page;
+    a relative one is resolved against the page that announced it."""
+    guard = _PageGuard(path, client.max_pages)
+    url = client.resolve(path, params)
+    while True:
+        position = client.redact(str(url))
+        guard.before(position)
+        response = client.get(url)
+        page = client.decode_json(response)
+        guard.after(position, page)
+        yield page
         next_link = response.links.get("next")
-        url = next_link.get("url") if next_link else None
-        page_params = None
+        if not next_link or not next_link.get("url"):
+            return
+        url = response.url.join(next_link["url"])
 
 
 def offset_pages(
@@ -37,8 +89,11 @@ def offset_pages(
 ) -> Iterator[list[Any]]:
     """Each page's items, by ``offset``/``limit`` while the response says ``more``
     (PagerDuty's classic pagination)."""
+    guard = _PageGuard(path, client.max_pages)
     offset = 0
     while True:
+        position = f"offset {offset}"
+        guard.before(position)
         payload = client.get_json(path, {**(params or {}), "offset": offset, "limit": limit})
         if not isinstance(payload, dict) or not isinstance(payload.get(items_key), list):
             raise SourceError(
@@ -46,7 +101,15 @@ def offset_pages(
                 f"{path} returned no {items_key!r} list at offset {offset}",
             )
         items = payload[items_key]
+        more = bool(payload.get("more"))
+        if more and not items:
+            raise SourceError(
+                FailureCategory.MALFORMED_PAYLOAD,
+                f"{path} says there are more {items_key} after offset {offset} but returned "
+                "none: stopped rather than miss them",
+            )
+        guard.after(position, items)
         yield items
-        if not payload.get("more") or not items:
+        if not more:
             return
         offset += len(items)

@@ -31,6 +31,8 @@ from tests.connectors.fakes.github_api import (
 )
 
 REPO = "acme/shop"
+OTHER_REPO = "acme/billing"
+TOKEN = "ghp_" + "T0kenForTheFakeGitHub" * 2
 
 
 def deployment_id(number: int) -> str:
@@ -126,9 +128,15 @@ def load(
     log: logging.Logger,
     run_id: str = "run-1",
     full_refresh: bool = False,
+    repositories: tuple[str, ...] = (REPO,),
 ) -> IngestionReport:
-    client = ResilientHttpClient(base_url=github.base_url, retry=FAST_RETRY, timeout_seconds=2)
-    connector = GitHubConnector(client, GitHubSettings(repositories=(REPO,)))
+    client = ResilientHttpClient(
+        base_url=github.base_url,
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        retry=FAST_RETRY,
+        timeout_seconds=2,
+    )
+    connector = GitHubConnector(client, GitHubSettings(repositories=repositories))
     try:
         report, _ = ingest(
             connector,
@@ -257,6 +265,67 @@ def test_change_sets_come_from_the_compare_api(github, warehouse, log) -> None:
     ]
     # Two pages of compare results (page size 2).
     assert len(github.requests_to(f"/repos/{REPO}/compare/a1...d4")) == 2
+
+
+def test_a_change_set_the_compare_api_cannot_find_is_quarantined_alone(
+    github, warehouse, log
+) -> None:
+    # A force-push removed a1 from history: GitHub answers 404 for a1...d4. The other
+    # repository's change sets, and the rest of this one's, must still load.
+    shop = github.repository(REPO)
+    shop.deployments.append(deployment(6, "2026-10-06T10:00:00Z", "f6"))
+    shop.statuses[6] = [status("success", "2026-10-06T10:05:00Z")]
+    shop.compare[("d4", "f6")] = [
+        commit("y1", "2026-10-05T09:00:00Z"),
+        commit("f6", "2026-10-06T09:00:00Z"),
+    ]
+    del shop.compare[("a1", "d4")]
+    billing = github.repository(OTHER_REPO)
+    billing.deployments = [
+        deployment(1, "2026-10-01T10:00:00Z", "b1"),
+        deployment(2, "2026-10-02T10:00:00Z", "b2"),
+    ]
+    billing.statuses = {n: [status("success", f"2026-10-0{n}T10:05:00Z")] for n in (1, 2)}
+    billing.compare = {("b1", "b2"): [commit("b2", "2026-10-02T09:00:00Z")]}
+
+    report = load(github, "deployment_change_sets", warehouse, log, repositories=(REPO, OTHER_REPO))
+
+    assert rows(
+        warehouse, "select deployment_id, sha from raw.deployment_change_sets order by 1, 2"
+    ) == [
+        (f"{OTHER_REPO}/deployments/2", "b2"),
+        (deployment_id(6), "f6"),
+        (deployment_id(6), "y1"),
+    ]
+    assert report.quarantine_reasons == {"change set unavailable": 1}
+    [(key, reason, payload)] = rows(
+        warehouse, "select record_key, reason, payload from ops.quarantine"
+    )
+    assert key == deployment_id(4)
+    assert "HTTP 404 for a1...d4" in reason and "no longer in the history" in reason
+    assert '"base": "a1"' in payload and '"head": "d4"' in payload
+
+
+def test_a_link_header_to_another_origin_fails_the_load_and_sends_it_nothing(
+    github, elsewhere, warehouse, log
+) -> None:
+    # The second page of deployments links to another host: following it would send the
+    # token there, and its empty answer would end the listing green with rows missing.
+    def away_from_page_two(request, url):
+        if url and request.path.endswith("/deployments") and request.param("page") == "2":
+            return url.replace(github.base_url, elsewhere.base_url)
+        return url
+
+    github.rewrite_next_link = away_from_page_two
+    with pytest.raises(IngestionFailed) as failure:
+        load(github, "deployments", warehouse, log)
+    assert failure.value.report.failure_category is FailureCategory.CONFIGURATION
+    assert f"{elsewhere.base_url} is not the configured API origin" in str(failure.value)
+    assert elsewhere.requests == []
+    assert all(r.headers.get("Authorization") == f"Bearer {TOKEN}" for r in github.requests)
+    assert rows(
+        warehouse, "select count(*) from information_schema.tables where table_schema = 'raw'"
+    ) == [(0,)]
 
 
 def test_deployment_commits_name_the_sha_put_live(github, warehouse, log) -> None:

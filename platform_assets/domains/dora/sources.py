@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Final
 
 import dagster as dg
@@ -20,6 +20,7 @@ import dagster as dg
 from platform_assets.domains.dora.demo_source import DemoConnector, DemoSettings
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
 from platform_assets.ingestion import (
+    DEFAULT_MAX_PAGES,
     Connector,
     FailureCategory,
     ResilientHttpClient,
@@ -29,6 +30,7 @@ from platform_assets.ingestion import (
 from platform_assets.integrations.file_source import FileSourceConnector
 from platform_assets.integrations.github import GitHubConnector, GitHubSettings
 from platform_assets.integrations.pagerduty import (
+    DEFAULT_LOOKBACK,
     PagerDutyConnector,
     PagerDutySettings,
     auth_headers,
@@ -60,9 +62,11 @@ class DoraSource(dg.ConfigurableResource):
     pagerduty_api_url: str = ""
     pagerduty_token: str = ""
     pagerduty_service_ids: str = ""
+    pagerduty_lookback_days: int = DEFAULT_LOOKBACK.days
     http_timeout_seconds: float = 30.0
     http_max_attempts: int = 5
     http_backoff_seconds: float = 1.0
+    http_max_pages: int = DEFAULT_MAX_PAGES
 
     def source_kind(self, entity: str) -> str:
         if entity != "incidents":
@@ -87,7 +91,10 @@ class DoraSource(dg.ConfigurableResource):
                 self.pagerduty_api_url, PAGERDUTY_API_URL_ENV, auth_headers(self.pagerduty_token)
             )
             try:
-                settings = PagerDutySettings(_listed(self.pagerduty_service_ids))
+                settings = PagerDutySettings(
+                    _listed(self.pagerduty_service_ids),
+                    lookback=timedelta(days=self.pagerduty_lookback_days),
+                )
                 yield PagerDutyConnector(client, settings)
             finally:
                 client.close()
@@ -129,6 +136,7 @@ class DoraSource(dg.ConfigurableResource):
             retry=RetrySettings(
                 max_attempts=self.http_max_attempts, backoff_seconds=self.http_backoff_seconds
             ),
+            max_pages=self.http_max_pages,
         )
 
 
@@ -172,7 +180,9 @@ def dora_source_from_env() -> DoraSource:
         pagerduty_api_url=env_or_default(PAGERDUTY_API_URL_ENV, ""),
         pagerduty_token=env_or_default("PAGERDUTY_TOKEN", ""),
         pagerduty_service_ids=env_or_default("PLATFORM_PAGERDUTY_SERVICE_IDS", ""),
+        pagerduty_lookback_days=_int_env("PLATFORM_PAGERDUTY_LOOKBACK_DAYS", DEFAULT_LOOKBACK.days),
         http_timeout_seconds=_float_env("PLATFORM_HTTP_TIMEOUT_SECONDS", 30.0),
         http_max_attempts=_int_env("PLATFORM_HTTP_MAX_ATTEMPTS", 5),
         http_backoff_seconds=_float_env("PLATFORM_HTTP_BACKOFF_SECONDS", 1.0),
+        http_max_pages=_int_env("PLATFORM_HTTP_MAX_PAGES", DEFAULT_MAX_PAGES),
     )

@@ -9,6 +9,10 @@ that carry the incident label.
 The cursor is a JSON object of per-repository watermarks. Listings are read newest
 first and stop at the watermark, so a rerun fetches only what is new; a deployment that
 has not finished yet holds the watermark back until it has.
+
+A change set the compare API cannot produce (HTTP 404: a commit of the pair is gone from
+history after a force-push) is that deployment's problem alone: it is quarantined with
+the reason and every other change set loads.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import Any
 from platform_assets.ingestion import (
     FailureCategory,
     RecordBatch,
+    Rejected,
     RequestStats,
     ResilientHttpClient,
     SourceError,
@@ -44,7 +49,16 @@ ENTITIES = frozenset(
 PAGE_SIZE = 100
 
 Watermarks = dict[str, str]
-Extraction = tuple[list[dict[str, Any]], Watermarks]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """One repository's records of an entity, the watermarks they reach, and what could
+    not be shaped into records."""
+
+    records: list[dict[str, Any]]
+    reached: Watermarks
+    rejected: tuple[Rejected, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,9 +117,13 @@ class GitHubConnector:
     def extract(self, entity: str, cursor: str | None) -> Iterator[RecordBatch]:
         watermarks: dict[str, Watermarks] = json.loads(cursor) if cursor else {}
         for repo in self._settings.repositories:
-            records, reached = self._extractors[entity](repo, watermarks.get(repo, {}))
-            watermarks[repo] = reached
-            yield RecordBatch(records=records, cursor=json.dumps(watermarks, sort_keys=True))
+            extraction = self._extractors[entity](repo, watermarks.get(repo, {}))
+            watermarks[repo] = extraction.reached
+            yield RecordBatch(
+                records=extraction.records,
+                cursor=json.dumps(watermarks, sort_keys=True),
+                rejected=extraction.rejected,
+            )
 
     # Deployments -------------------------------------------------------------------
 
@@ -142,20 +160,20 @@ class GitHubConnector:
 
     def _deployments(self, repo: str, marks: Watermarks) -> Extraction:
         finished, reached = self._finished(repo, marks)
-        return [
-            gh.deployment_record(repo, d.payload, *d.outcome) for d in finished if d.outcome
-        ], reached
+        records = [gh.deployment_record(repo, d.payload, *d.outcome) for d in finished if d.outcome]
+        return Extraction(records, reached)
 
     def _deployment_commits(self, repo: str, marks: Watermarks) -> Extraction:
         finished, reached = self._finished(repo, marks)
-        return [
+        records = [
             {
                 "deployment_id": gh.deployment_id(repo, d.payload),
                 "repo": repo,
                 "sha": gh.get(d.payload, "sha"),
             }
             for d in finished
-        ], reached
+        ]
+        return Extraction(records, reached)
 
     def _change_sets(self, repo: str, marks: Watermarks) -> Extraction:
         """For each new successful production deployment, the compare API's commits
@@ -180,18 +198,22 @@ class GitHubConnector:
                 pairs.append((newer, deployment))
             if is_new:
                 awaiting_base[deployment.service] = deployment
-        records = [
-            {
-                "deployment_id": gh.deployment_id(repo, deployment.payload),
-                "repo": repo,
-                "sha": gh.get(commit, "sha"),
-            }
-            for deployment, base in pairs
-            for commit in self._compare(
-                repo, gh.get(base.payload, "sha"), gh.get(deployment.payload, "sha")
-            )
-        ]
-        return records, _watermark(marks, "deployments", seen, running)
+        records: list[dict[str, Any]] = []
+        rejected: list[Rejected] = []
+        for deployment, base in pairs:
+            key = gh.deployment_id(repo, deployment.payload)
+            base_sha, head_sha = gh.get(base.payload, "sha"), gh.get(deployment.payload, "sha")
+            try:
+                commits = list(self._compare(repo, base_sha, head_sha))
+            except SourceError as error:
+                if error.status != 404:
+                    raise
+                rejected.append(_unavailable_change_set(repo, str(key), base_sha, head_sha))
+                continue
+            records += [{"deployment_id": key, "repo": repo, "sha": gh.get(commit, "sha")}
+                        for commit in commits]  # fmt: skip
+        reached = _watermark(marks, "deployments", seen, running)
+        return Extraction(records, reached, tuple(rejected))
 
     def _compare(self, repo: str, base: Any, head: Any) -> Iterator[Any]:
         path = f"/repos/{repo}/compare/{base}...{head}"
@@ -223,7 +245,7 @@ class GitHubConnector:
 
     def _pull_requests(self, repo: str, marks: Watermarks) -> Extraction:
         pulls, reached = self._merged_pulls(repo, marks)
-        return [gh.pull_request_record(repo, pull) for pull in pulls], reached
+        return Extraction([gh.pull_request_record(repo, pull) for pull in pulls], reached)
 
     def _pull_commits(self, repo: str, pull: Any) -> list[Any]:
         path = f"/repos/{repo}/pulls/{gh.get(pull, 'number')}/commits"
@@ -232,12 +254,13 @@ class GitHubConnector:
 
     def _pull_request_commits(self, repo: str, marks: Watermarks) -> Extraction:
         pulls, reached = self._merged_pulls(repo, marks)
-        return [
+        records = [
             {"pr_id": gh.numbered_id(repo, gh.get(pull, "number")), "repo": repo,
              "sha": gh.get(commit, "sha")}
             for pull in pulls
             for commit in self._pull_commits(repo, pull)
-        ], reached  # fmt: skip
+        ]  # fmt: skip
+        return Extraction(records, reached)
 
     def _pull_request_reviews(self, repo: str, marks: Watermarks) -> Extraction:
         pulls, reached = self._merged_pulls(repo, marks)
@@ -255,7 +278,7 @@ class GitHubConnector:
                 gh.comment_record(pr, c, "comment")
                 for c in self._all(f"/repos/{repo}/issues/{number}/comments")
             ]
-        return records, reached
+        return Extraction(records, reached)
 
     def _commits(self, repo: str, marks: Watermarks) -> Extraction:
         """Commits of the default branch since the watermark, and the commits of pull
@@ -271,7 +294,7 @@ class GitHubConnector:
         newest = max((d for d in dates if gh.parse_time(d)), key=_at, default=None)
         if newest is not None:
             reached = {**reached, "commits": newest}
-        return [gh.commit_record(repo, c) for c in branch + pulled], reached
+        return Extraction([gh.commit_record(repo, c) for c in branch + pulled], reached)
 
     # Incidents ---------------------------------------------------------------------
 
@@ -293,7 +316,7 @@ class GitHubConnector:
         updated = [gh.get(i, "updated_at") for i in issues]
         newest = max((u for u in updated if gh.parse_time(u)), key=_at, default=None)
         reached = {**marks, "issues": newest} if newest else marks
-        return [gh.incident_record(repo, issue) for issue in issues], reached
+        return Extraction([gh.incident_record(repo, issue) for issue in issues], reached)
 
     def _all(self, path: str) -> list[Any]:
         return [item for page in link_header_pages(self._client, path, {"per_page": PAGE_SIZE})
@@ -307,6 +330,20 @@ def _as_list(page: Any, path: str) -> list[Any]:
             f"{path} returned {type(page).__name__}, expected a list",
         )
     return page
+
+
+def _unavailable_change_set(repo: str, deployment_key: str, base: Any, head: Any) -> Rejected:
+    return Rejected(
+        record_key=deployment_key,
+        reason=(
+            f"change set unavailable: the compare API answered HTTP 404 for {base}...{head} "
+            f"of {repo}, a commit no longer in the history (force-push, deleted branch)"
+        ),
+        payload=json.dumps(
+            {"repo": repo, "deployment_id": deployment_key, "base": base, "head": head},
+            sort_keys=True,
+        ),
+    )
 
 
 def _at(value: str) -> datetime:

@@ -3,13 +3,19 @@
 Pages by ``offset``/``limit`` while the response says ``more``. The cursor is the
 creation time from which to list again: the oldest incident still open (so that its
 resolution is picked up), else the newest one seen.
+
+The incidents API filters on creation time only, so an incident changed at the source
+after the cursor passed it (retitled, re-prioritised, resolved after being read as
+resolved elsewhere) would never be read again. Each incremental pull therefore starts a
+look-back window before the cursor; the idempotent merge makes re-reading safe, and
+only what changed is updated.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from platform_assets.ingestion import RecordBatch, RequestStats, ResilientHttpClient, offset_pages
@@ -18,11 +24,19 @@ SOURCE: Final = "pagerduty"
 PAGE_SIZE: Final = 100
 #: PagerDuty media type for REST API v2; the token goes in ``Authorization``.
 ACCEPT: Final = "application/vnd.pagerduty+json;version=2"
+DEFAULT_LOOKBACK: Final = timedelta(days=30)
 
 
 @dataclass(frozen=True)
 class PagerDutySettings:
     service_ids: tuple[str, ...] = ()
+    #: How far before the cursor each incremental pull starts, so that recent incidents
+    #: changed at the source are read again.
+    lookback: timedelta = DEFAULT_LOOKBACK
+
+    def __post_init__(self) -> None:
+        if self.lookback < timedelta(0):
+            raise ValueError("lookback must not be negative")
 
 
 def auth_headers(token: str) -> dict[str, str]:
@@ -73,7 +87,7 @@ class PagerDutyConnector:
     def extract(self, entity: str, cursor: str | None) -> Iterator[RecordBatch]:
         params: dict[str, Any] = {"time_zone": "UTC", "sort_by": "created_at:asc"}
         if cursor:
-            params["since"] = cursor
+            params["since"] = self._since(cursor)
         else:
             params["date_range"] = "all"
         if self._settings.service_ids:
@@ -92,6 +106,14 @@ class PagerDutyConnector:
                 newest = max(newest, stamp) if newest else stamp
             reached = oldest_open or newest
             yield RecordBatch(records=records, cursor=reached[1] if reached else cursor)
+
+    def _since(self, cursor: str) -> str:
+        """The look-back window before the cursor, in the cursor's ISO form with ``Z``."""
+        reached = _time(cursor)
+        if reached is None:
+            return cursor
+        start = (reached - self._settings.lookback).astimezone(UTC)
+        return start.isoformat().replace("+00:00", "Z")
 
 
 def _time(value: Any) -> datetime | None:

@@ -1,5 +1,7 @@
 """A local server speaking PagerDuty's ``GET /incidents``: offset/limit pagination with
-``more``, filtered by ``since`` on creation time."""
+``more``, filtered by ``since`` on creation time. It can be told to page wrongly: answer
+the first page whatever the offset asked (a proxy that drops the query string), or an
+empty page that still says ``more``."""
 
 from __future__ import annotations
 
@@ -13,6 +15,10 @@ class FakePagerDuty(FakeApi):
         super().__init__()
         self.max_limit = max_limit
         self.incidents: list[dict[str, Any]] = []
+        #: This many requests get the first page and ``more: true``, whatever their offset.
+        self.offset_ignored_times = 0
+        #: Offsets answered with no incidents and ``more: true``.
+        self.empty_pages_at: set[int] = set()
 
     def route(self, request: RecordedRequest) -> Response:
         if request.path != "/incidents":
@@ -23,15 +29,15 @@ class FakePagerDuty(FakeApi):
         matching = sorted(
             (i for i in self.incidents if i["created_at"] >= since), key=lambda i: i["created_at"]
         )
+        more = offset + limit < len(matching)
+        if self.offset_ignored_times > 0:
+            self.offset_ignored_times -= 1
+            offset, more = 0, True
         page = matching[offset : offset + limit]
+        if offset in self.empty_pages_at:
+            page, more = [], True
         return Response.json(
-            {
-                "incidents": page,
-                "limit": limit,
-                "offset": offset,
-                "more": offset + limit < len(matching),
-                "total": None,
-            }
+            {"incidents": page, "limit": limit, "offset": offset, "more": more, "total": None}
         )
 
 

@@ -1,18 +1,20 @@
 """A real HTTP server on 127.0.0.1 (a free port), in a thread, that records every request
 and can be told to misbehave: fail the next requests to a path with a status and
-headers, or answer too slowly for the client's timeout."""
+headers, answer too slowly for the client's timeout, or point its ``Link`` headers
+somewhere else (its own page again, another origin). Two fakes listen on two ports: two
+origins, for tests of what a client sends where."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,19 @@ class Response:
             {"Content-Type": "application/json", **(headers or {})},
         )
 
+    @classmethod
+    def redirect(cls, location: str, status: int = 302) -> Response:
+        return cls(status, b"", {"Location": location})
+
 
 class FakeApi:
     """Subclasses answer ``route(request)``; this class serves, records and injects faults."""
 
     def __init__(self) -> None:
         self.requests: list[RecordedRequest] = []
+        #: Given a request and the next-page URL ``paginate`` would announce (None on
+        #: the last page), the URL to announce instead.
+        self.rewrite_next_link: Callable[[RecordedRequest, str | None], str | None] | None = None
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -126,6 +135,25 @@ class FakeApi:
             thread.join(timeout=5)
 
 
+class OtherOriginApi(FakeApi):
+    """Another origin: answers every request with an empty list, and records it."""
+
+    def route(self, request: RecordedRequest) -> Response:
+        return Response.json([])
+
+
+def echoed_credentials(request: RecordedRequest) -> Response:
+    """A 401 whose body quotes the credentials the request carried, as some APIs and the
+    proxies before them do: the whole header, the bare credential, and URL-encoded."""
+    sent = request.headers.get("Authorization", "")
+    credential = sent.split(" ", 1)[-1]
+    body = {
+        "message": f"Bad credentials: {sent!r} (token {credential})",
+        "documentation_url": f"https://docs.example/auth?credential={quote(credential, safe='')}",
+    }
+    return Response(401, json.dumps(body).encode())
+
+
 def paginate(
     api: FakeApi, request: RecordedRequest, items: list[Any], page_size: int
 ) -> tuple[list[Any], dict[str, str]]:
@@ -133,9 +161,18 @@ def paginate(
     pointing at the next page (all other query parameters kept)."""
     page = int(request.param("page") or 1)
     chunk = items[(page - 1) * page_size : page * page_size]
-    headers: dict[str, str] = {}
+    next_url: str | None = None
     if page * page_size < len(items):
         query = {k: v[0] for k, v in request.query.items()} | {"page": str(page + 1)}
         encoded = "&".join(f"{k}={v}" for k, v in query.items())
-        headers["Link"] = f'<{api.base_url}{request.path}?{encoded}>; rel="next"'
+        next_url = f"{api.base_url}{request.path}?{encoded}"
+    if api.rewrite_next_link is not None:
+        next_url = api.rewrite_next_link(request, next_url)
+    headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
     return chunk, headers
+
+
+def page_url(api: FakeApi, request: RecordedRequest) -> str:
+    """The absolute URL of the page ``request`` asked for, query included."""
+    encoded = "&".join(f"{k}={v[0]}" for k, v in request.query.items())
+    return f"{api.base_url}{request.path}" + (f"?{encoded}" if encoded else "")
