@@ -273,3 +273,10 @@ def test_an_echoed_credential_is_kept_out_of_the_error(api: NumbersApi) -> None:
     assert failure.value.status == 401
     assert f"GET {api.base_url}/echo-credentials: HTTP 401: " in str(failure.value)
     assert "Bad credentials" in str(failure.value) and "[REDACTED]" in str(failure.value)
+
+
+def test_a_base_url_without_scheme_is_a_configuration_error() -> None:
+    with pytest.raises(SourceError) as failure:
+        ResilientHttpClient(base_url="api.github.com")
+    assert failure.value.category is FailureCategory.CONFIGURATION
+    assert "'api.github.com' is not absolute" in str(failure.value)
