@@ -339,10 +339,8 @@ def _unavailable_change_set(repo: str, deployment_key: str, base: Any, head: Any
             f"change set unavailable: the compare API answered HTTP 404 for {base}...{head} "
             f"of {repo}, a commit no longer in the history (force-push, deleted branch)"
         ),
-        payload=json.dumps(
-            {"repo": repo, "deployment_id": deployment_key, "base": base, "head": head},
-            sort_keys=True,
-        ),
+        # The pair first: the quarantine may keep only the start of a rejected payload.
+        payload=json.dumps({"base": base, "head": head, "repo": repo}),
     )
 
 
