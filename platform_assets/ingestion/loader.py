@@ -4,10 +4,10 @@ The merge is keyed on the table's natural key and compares data columns only: a 
 whose data is unchanged is left untouched, lineage columns included, so rerunning a
 window leaves the table byte-for-byte equal. A column the batch did not carry at all is
 neither compared nor updated, so a file without an optional column keeps what the
-warehouse holds. Quarantine rows are inserted once per
-(source, entity, record key, reason); the cursor is written only when it moves. If
-anything fails, nothing of the load is kept and the cursor stays where it was, so the
-next run fetches the same records again and completes.
+warehouse holds. Quarantine rows are inserted once per (source, entity, record key,
+reason) and marked resolved when the record later lands; the cursor is written only when
+it moves. If anything fails, nothing of the load is kept and the cursor stays where it
+was, so the next run fetches the same records again and completes.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class LoadCounts:
     inserted: int
     updated: int
     quarantined_new: int
+    quarantine_resolved: int
     table_rows: int
 
 
@@ -66,30 +67,13 @@ def load(warehouse: Warehouse, request: LoadRequest) -> LoadCounts:
         connection.execute(f"create schema if not exists {quote_identifier(contract.schema)}")
         connection.execute(contract.create_table_sql())
         create_ops_tables(connection)
-        inserted = updated = 0
+        inserted = updated = resolved = 0
         if landed.height:
             connection.register("incoming_rows", landed.to_arrow())
-            if _is_empty(connection, contract):
-                # A first load has nothing to match: a plain insert of the (key-unique)
-                # batch does what the merge would, in about two thirds of its time.
-                connection.execute(f"insert into {contract.sql_name} by name from incoming_rows")
-                inserted = landed.height
-            else:
-                merge = _merge_sql(contract, request.batch.absent_columns)
-                actions = connection.sql(merge).to_arrow_table()
-                merge_actions = pl.DataFrame(actions).get_column("merge_action")
-                inserted = int((merge_actions == "INSERT").sum())
-                updated = int((merge_actions == "UPDATE").sum())
+            inserted, updated = _merge(connection, request)
+            resolved = _resolve_quarantine(connection, request)
             connection.unregister("incoming_rows")
-        quarantined_new = 0
-        if request.batch.quarantined.height:
-            connection.register("incoming_quarantine", request.batch.quarantined.to_arrow())
-            quarantined_new = connection.execute(
-                f"insert or ignore into {QUARANTINE_TABLE} "
-                "select ?, ?, record_key, reason, payload, ?, ? from incoming_quarantine",
-                [request.source, contract.entity, request.run_id, request.loaded_at],
-            ).fetchall()[0][0]
-            connection.unregister("incoming_quarantine")
+        quarantined_new = _quarantine(connection, request)
         if request.cursor is not None:
             connection.execute(
                 f"insert into {CURSORS_TABLE} as c values (?, ?, ?, ?, ?) "
@@ -108,9 +92,67 @@ def load(warehouse: Warehouse, request: LoadRequest) -> LoadCounts:
     return LoadCounts(
         inserted=inserted,
         updated=updated,
-        quarantined_new=int(quarantined_new),
+        quarantined_new=quarantined_new,
+        quarantine_resolved=resolved,
         table_rows=int(table_rows[0][0]),
     )
+
+
+def _merge(connection: duckdb.DuckDBPyConnection, request: LoadRequest) -> tuple[int, int]:
+    """(inserted, updated) rows of ``incoming_rows`` merged into the table."""
+    contract = request.contract
+    if _is_empty(connection, contract):
+        # A first load has nothing to match: a plain insert of the (key-unique) batch
+        # does what the merge would, in about two thirds of its time.
+        connection.execute(f"insert into {contract.sql_name} by name from incoming_rows")
+        return request.landed_rows.height, 0
+    merge = _merge_sql(contract, request.batch.absent_columns)
+    actions = pl.DataFrame(connection.sql(merge).to_arrow_table()).get_column("merge_action")
+    return int((actions == "INSERT").sum()), int((actions == "UPDATE").sum())
+
+
+def _resolve_quarantine(connection: duckdb.DuckDBPyConnection, request: LoadRequest) -> int:
+    """Marks resolved the open quarantine rows of the records ``incoming_rows`` landed, so
+    that the rows still open are the records still missing. Keys are matched as validation
+    writes them: the key values joined by ``|``."""
+    scope = [request.source, request.contract.entity]
+    open_rows = connection.execute(
+        f"select count(*) from {QUARANTINE_TABLE} "
+        "where source = ? and entity = ? and resolved_at is null",
+        scope,
+    ).fetchall()[0][0]
+    if not open_rows:
+        return 0
+    record_key = ", ".join(f"cast({quote_identifier(c)} as VARCHAR)" for c in request.contract.key)
+    resolved = connection.execute(
+        f"update {QUARANTINE_TABLE} as q set resolved_at = ?, resolved_run_id = ? "
+        f"from (select distinct concat_ws('|', {record_key}) as record_key "
+        "from incoming_rows) as landed "
+        "where q.source = ? and q.entity = ? and q.resolved_at is null "
+        "and q.record_key = landed.record_key",
+        [request.loaded_at, request.run_id, *scope],
+    ).fetchall()[0][0]
+    return int(resolved)
+
+
+def _quarantine(connection: duckdb.DuckDBPyConnection, request: LoadRequest) -> int:
+    """Inserts the batch's quarantine rows. A row still open is left as it is (a rerun
+    changes nothing); one resolved earlier opens again: the record loaded, then went bad."""
+    if not request.batch.quarantined.height:
+        return 0
+    connection.register("incoming_quarantine", request.batch.quarantined.to_arrow())
+    written = connection.execute(
+        f"insert into {QUARANTINE_TABLE} as q "
+        "(source, entity, record_key, reason, payload, run_id, quarantined_at) "
+        "select ?, ?, record_key, reason, payload, ?, ? from incoming_quarantine "
+        "on conflict (source, entity, record_key, reason) do update set "
+        "payload = excluded.payload, run_id = excluded.run_id, "
+        "quarantined_at = excluded.quarantined_at, resolved_at = null, resolved_run_id = null "
+        "where q.resolved_at is not null",
+        [request.source, request.contract.entity, request.run_id, request.loaded_at],
+    ).fetchall()[0][0]
+    connection.unregister("incoming_quarantine")
+    return int(written)
 
 
 def _is_empty(connection: duckdb.DuckDBPyConnection, contract: TableContract) -> bool:

@@ -1,8 +1,10 @@
 """The operational tables the ingestion keeps next to the raw data (schema ``ops``).
 
 ``ops.quarantine`` holds every record that did not fit its table's contract, with the
-reason; ``ops.ingestion_cursors`` holds how far each (source, entity) has been read.
-Both are written in the same transaction as the raw merge they describe.
+reason, until a later load of the same record resolves it (``resolved_at``,
+``resolved_run_id``), so the rows still open are the records still missing;
+``ops.ingestion_cursors`` holds how far each (source, entity) has been read. Both are
+written in the same transaction as the raw merge they describe.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ CREATE_OPS_TABLES: Final = (
         quarantined_at TIMESTAMPTZ NOT NULL,
         primary key (source, entity, record_key, reason)
     )""",
+    # Added by ALTER, not in the CREATE above, so that a warehouse created before
+    # quarantine rows could be resolved gains the columns in place, its rows kept.
+    f"alter table {QUARANTINE_TABLE} add column if not exists resolved_at TIMESTAMPTZ",
+    f"alter table {QUARANTINE_TABLE} add column if not exists resolved_run_id VARCHAR",
     f"""create table if not exists {CURSORS_TABLE} (
         source VARCHAR NOT NULL,
         entity VARCHAR NOT NULL,

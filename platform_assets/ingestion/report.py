@@ -18,6 +18,8 @@ from platform_assets.ingestion.failure import FailureCategory
 from platform_assets.ingestion.http_client import RequestStats
 
 QUARANTINE_SAMPLE_SIZE = 5
+#: Reasons named in a failure message: enough to act on, short enough to read.
+TOP_REASONS = 3
 
 
 @dataclass
@@ -34,6 +36,7 @@ class IngestionReport:
     updated: int = 0
     quarantined: int = 0
     quarantined_new: int = 0
+    quarantine_resolved: int = 0
     duplicates: int = 0
     table_rows: int | None = None
     requests: RequestStats = field(default_factory=RequestStats)
@@ -42,10 +45,30 @@ class IngestionReport:
     duration_seconds: float = 0.0
     quarantine_reasons: dict[str, int] = field(default_factory=dict)
     quarantine_sample: list[dict[str, str]] = field(default_factory=list)
+    cursor_held_back: str | None = None
+    """Why the stored cursor stayed before records this run quarantined."""
+    cursor_passed_quarantine: int = 0
+    """Quarantined records the cursor moved past because the operator asked it to."""
 
     @property
     def unchanged(self) -> int:
         return self.loaded - self.inserted - self.updated
+
+    @property
+    def quarantined_share(self) -> float:
+        return min(1.0, self.quarantined / self.extracted) if self.extracted else 0.0
+
+    def quarantine_summary(self) -> str:
+        """``3 of 4 records quarantined (75%): missing required column x (3)``, the most
+        frequent reasons first."""
+        reasons = ", ".join(
+            f"{reason} ({count:,})"
+            for reason, count in list(self.quarantine_reasons.items())[:TOP_REASONS]
+        )
+        return (
+            f"{self.quarantined:,} of {self.extracted:,} records quarantined "
+            f"({self.quarantined_share:.0%}): {reasons}"
+        )
 
     def note_quarantine(self, quarantined: pl.DataFrame) -> None:
         """Counts quarantined records by kind of reason (the text before the offending
@@ -78,6 +101,10 @@ class IngestionReport:
             "rows_unchanged": self.unchanged,
             "rows_quarantined": self.quarantined,
             "rows_quarantined_new": self.quarantined_new,
+            "quarantine_resolved": self.quarantine_resolved,
+            "quarantined_share": round(self.quarantined_share, 4),
+            "cursor_held_back": self.cursor_held_back,
+            "cursor_passed_quarantine": self.cursor_passed_quarantine,
             "rows_deduplicated": self.duplicates,
             "requests": self.requests.requests,
             "retries": self.requests.retries,

@@ -11,18 +11,20 @@ on success and on failure alike.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
 import duckdb
 import polars as pl
 
-from platform_assets.ingestion.connector import Connector, Records, Rejected
+from platform_assets.ingestion.connector import Connector, RecordBatch
 from platform_assets.ingestion.contract import TableContract
 from platform_assets.ingestion.failure import FailureCategory, SourceError
 from platform_assets.ingestion.http_client import RequestStats
 from platform_assets.ingestion.loader import LoadRequest, load
-from platform_assets.ingestion.ops_tables import read_cursor
+from platform_assets.ingestion.ops_tables import QUARANTINE_TABLE, read_cursor
 from platform_assets.ingestion.report import IngestionReport
 from platform_assets.ingestion.table_drift import TableDrift, check_table
 from platform_assets.ingestion.validation import validate
@@ -51,16 +53,23 @@ def ingest(
     run_id: str,
     log: Log,
     full_refresh: bool = False,
+    max_quarantined_share: float | None = None,
+    advance_past_quarantine: bool = False,
 ) -> tuple[IngestionReport, pl.DataFrame]:
     """Lands ``contract``'s entity from ``connector``. ``full_refresh`` ignores the stored
     cursor and re-reads everything the source has; the idempotent merge then changes only
-    what differs. Raises IngestionFailed, after logging it, when nothing could be landed."""
+    what differs.
+
+    The stored cursor never passes a quarantined record, so a plain rerun reads it again
+    once it is fixed; ``advance_past_quarantine`` moves past it anyway (a record that will
+    never be fixed must not pin the cursor). When more than ``max_quarantined_share`` of
+    the records are quarantined, only the quarantine rows are written and the ingestion
+    fails. Raises IngestionFailed, after logging it, when nothing could be landed."""
     entity = contract.entity
     if entity not in connector.entities:
         raise ValueError(f"connector {connector.source_id!r} does not provide {entity!r}")
     started = time.perf_counter()
     stored_cursor = read_cursor(warehouse, connector.source_id, entity)
-    cursor = None if full_refresh else stored_cursor
     report = IngestionReport(
         run_id=run_id,
         source=connector.source_id,
@@ -72,17 +81,32 @@ def ingest(
     stats_before = connector.request_stats.copy()
     try:
         check_table(warehouse, contract)
-        records: list[Records] = []
-        rejected: list[Rejected] = []
-        new_cursor = None
-        for batch in connector.extract(entity, cursor):
-            records.append(batch.records)
-            rejected.extend(batch.rejected)
-            new_cursor = batch.cursor if batch.cursor is not None else new_cursor
+        batches = list(connector.extract(entity, None if full_refresh else stored_cursor))
         report.requests = connector.request_stats.since(stats_before)
-        validated = validate(contract, records, rejected)
+        validated = validate(
+            contract,
+            [batch.records for batch in batches],
+            [rejected for batch in batches for rejected in batch.rejected],
+        )
         report.extracted, report.duplicates = validated.extracted, validated.duplicates
         report.note_quarantine(validated.quarantined)
+        over_limit = (
+            max_quarantined_share is not None and report.quarantined_share > max_quarantined_share
+        )
+        new_cursor = _last_cursor(batches)
+        if over_limit:
+            # The quarantine rows are the diagnosis and are kept; the table and the
+            # cursor are not touched.
+            validated, new_cursor = replace(validated, rows=validated.rows.clear()), None
+        elif report.quarantined and advance_past_quarantine:
+            report.cursor_passed_quarantine = report.quarantined
+        elif report.quarantined:
+            new_cursor = _cursor_before_quarantine(contract, batches)
+            report.cursor_held_back = (
+                f"{report.quarantined:,} records quarantined: the cursor stays before the "
+                "first batch that has any, so the next run reads them again; fix them at "
+                "the source, or run with advance_past_quarantine: true to move past them"
+            )
         request = LoadRequest(
             contract=contract,
             batch=validated,
@@ -103,14 +127,52 @@ def ingest(
     except duckdb.Error as error:
         _fail(report, FailureCategory.LOAD_ERROR, str(error), started, connector, stats_before, log)
         raise IngestionFailed(report) from error
+    report.quarantined_new = counts.quarantined_new
+    if over_limit:
+        message = (
+            f"{report.quarantine_summary()}; the limit for this asset's stage is "
+            f"{max_quarantined_share:.0%}. Nothing was loaded and the cursor did not move; "
+            f"the records and their reasons are in {QUARANTINE_TABLE}. Fix the source, or run "
+            "with advance_past_quarantine: true to load the rest and move past them"
+        )
+        _fail(
+            report,
+            FailureCategory.MALFORMED_PAYLOAD,
+            message,
+            started,
+            connector,
+            stats_before,
+            log,
+        )
+        raise IngestionFailed(report)
     report.cursor_after = new_cursor if new_cursor is not None else stored_cursor
     report.loaded = validated.rows.height
     report.inserted, report.updated = counts.inserted, counts.updated
     report.table_rows = counts.table_rows
-    report.quarantined_new = counts.quarantined_new
+    report.quarantine_resolved = counts.quarantine_resolved
     report.duration_seconds = time.perf_counter() - started
     log.info(report.log_line("ingestion.loaded"))
     return report, request.landed_rows
+
+
+def _last_cursor(batches: Sequence[RecordBatch]) -> str | None:
+    """The cursor the source reached (None: no batch moved it)."""
+    return next((batch.cursor for batch in reversed(batches) if batch.cursor is not None), None)
+
+
+def _cursor_before_quarantine(
+    contract: TableContract, batches: Sequence[RecordBatch]
+) -> str | None:
+    """The cursor of the last batch before the first one that quarantined a record (None:
+    the stored cursor stays). Batches carry the cursor reached so far, so the next run
+    starts at that batch again. Only batches before the last one are validated again, and
+    only on this path: a single-batch source (a file) pays nothing extra."""
+    held = None
+    for batch in batches[:-1]:
+        if batch.rejected or validate(contract, [batch.records]).quarantined.height:
+            break
+        held = batch.cursor if batch.cursor is not None else held
+    return held
 
 
 def _fail(

@@ -5,6 +5,7 @@ Each default is overridable per asset; the audit still holds the asset to its st
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 import dagster as dg
@@ -18,6 +19,26 @@ ALERT_ROUTES_BY_STAGE: Final = {
     DeliveryStage.ALPHA: "owner-notice",
     DeliveryStage.BETA: "team-channel",
     DeliveryStage.GA: "paging",
+}
+
+
+@dataclass(frozen=True)
+class QuarantineLimit:
+    """How much of a load may be quarantined before the load is called bad.
+
+    Above ``max_share`` a Beta or GA load fails (a green run that loaded next to nothing
+    would hide the outage from every consumer); a POC or Alpha load still lands its good
+    rows and its ``quarantine_rate`` check fails with a warning, routed like any check."""
+
+    max_share: float
+    fails_load: bool
+
+
+QUARANTINE_LIMITS_BY_STAGE: Final = {
+    DeliveryStage.POC: QuarantineLimit(max_share=0.5, fails_load=False),
+    DeliveryStage.ALPHA: QuarantineLimit(max_share=0.5, fails_load=False),
+    DeliveryStage.BETA: QuarantineLimit(max_share=0.5, fails_load=True),
+    DeliveryStage.GA: QuarantineLimit(max_share=0.5, fails_load=True),
 }
 
 
@@ -40,3 +61,7 @@ def default_freshness_policy(stage: DeliveryStage, sla: Sla | None) -> dg.Freshn
 
 def alert_route(stage: DeliveryStage) -> str:
     return ALERT_ROUTES_BY_STAGE[stage]
+
+
+def quarantine_limit(stage: DeliveryStage) -> QuarantineLimit:
+    return QUARANTINE_LIMITS_BY_STAGE[stage]

@@ -64,10 +64,12 @@ class LoadedBatch:
     """Returned by an asset that writes its own table, e.g. an ingestion that merges a
     batch, quarantines bad rows and moves its cursor in one transaction. The checks
     validate ``frame``, the batch that was loaded; ``metadata`` goes on the
-    materialization."""
+    materialization; ``check_results`` are the asset's own checks of the load (declared
+    through ``extra_check_specs``), reported with it."""
 
     frame: pl.DataFrame
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    check_results: Sequence[dg.AssetCheckResult] = ()
 
 
 def staged_asset(
@@ -184,6 +186,7 @@ def _with_checks(
         output_metadata[COLUMN_SCHEMA_KEY] = written_column_schema(current_columns, declared)
         if isinstance(result, LoadedBatch):
             yield dg.MaterializeResult(asset_key=asset_key, metadata=output_metadata)
+            yield from result.check_results
         else:
             yield dg.Output(frame, metadata=output_metadata)
         if schema is not None:

@@ -4,7 +4,10 @@ Each asset asks the ``dora_source`` resource for the connector of its entity, an
 ``ingest`` lands the new records (merge, quarantine and cursor in one transaction) in
 the ``warehouse``. The asset returns the batch it loaded, which the staged-asset wrapper
 validates against the table's Pandera model; the ingestion report becomes the
-materialization's metadata. Run config ``full_refresh: true`` re-reads the whole window.
+materialization's metadata, and the share of records quarantined its ``quarantine_rate``
+check. Above the stage's limit a Beta or GA load fails, not retried: a source that sends
+bad records sends them again. Run config ``full_refresh: true`` re-reads the whole window;
+``advance_past_quarantine: true`` lets the cursor pass quarantined records.
 """
 
 # No `from __future__ import annotations`: Dagster resolves the parameter annotations of
@@ -16,9 +19,11 @@ import dagster as dg
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS, RAW_TABLE_MODELS
 from platform_assets.domains.dora.sources import DoraSource
 from platform_assets.ingestion import IngestionFailed, SourceError, ingest
+from platform_assets.ingestion.quarantine_rate import quarantine_rate_result, quarantine_rate_spec
 from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.stages import DeliveryStage, LoadedBatch, Sla, staged_asset
 from platform_assets.stages.contract_metadata import ACCESS_TAG
+from platform_assets.stages.stage_defaults import quarantine_limit
 
 OWNERS: Final = ["team:dora-metrics"]
 VERSION: Final = "1.0.0"
@@ -58,10 +63,17 @@ class RawIngestionConfig(dg.Config):
     full_refresh: bool = False
     """Ignore the stored cursor and re-read everything the source has; rows that did not
     change are left untouched."""
+    advance_past_quarantine: bool = False
+    """Move the cursor past the records this run quarantines, and land the rest even when
+    they exceed the stage's quarantine limit: for records that will never be fixed at the
+    source. They stay open in ops.quarantine."""
 
 
-def _raw_asset(table: str, stage: DeliveryStage, description: str) -> dg.AssetsDefinition:
+def raw_table_asset(table: str, stage: DeliveryStage, description: str) -> dg.AssetsDefinition:
+    """The staged asset that lands ``table`` at ``stage``."""
     contract = RAW_CONTRACTS[table]
+    limit = quarantine_limit(stage)
+    asset_key = dg.AssetKey(["raw", table])
 
     @staged_asset(
         stage=stage,
@@ -75,6 +87,7 @@ def _raw_asset(table: str, stage: DeliveryStage, description: str) -> dg.AssetsD
         name=table,
         description=description,
         tags={ACCESS_TAG: "restricted"},
+        extra_check_specs=[quarantine_rate_spec(asset_key, limit.max_share)],
     )
     def raw_table(
         context: dg.AssetExecutionContext,
@@ -91,6 +104,12 @@ def _raw_asset(table: str, stage: DeliveryStage, description: str) -> dg.AssetsD
                     run_id=context.run.run_id,
                     log=context.log,
                     full_refresh=config.full_refresh,
+                    max_quarantined_share=(
+                        limit.max_share
+                        if limit.fails_load and not config.advance_past_quarantine
+                        else None
+                    ),
+                    advance_past_quarantine=config.advance_past_quarantine,
                 )
         except IngestionFailed as failure:
             raise dg.Failure(
@@ -104,11 +123,15 @@ def _raw_asset(table: str, stage: DeliveryStage, description: str) -> dg.AssetsD
                 metadata={"failure_category": dg.MetadataValue.text(error.category.value)},
                 allow_retries=error.category.transient,
             ) from error
-        return LoadedBatch(frame=landed, metadata=report.metadata())
+        return LoadedBatch(
+            frame=landed,
+            metadata=report.metadata(),
+            check_results=[quarantine_rate_result(report, asset_key, limit.max_share)],
+        )
 
     return raw_table
 
 
 raw_assets: list[dg.AssetsDefinition] = [
-    _raw_asset(table, stage, description) for table, (stage, description) in RAW_TABLES.items()
+    raw_table_asset(table, stage, description) for table, (stage, description) in RAW_TABLES.items()
 ]
