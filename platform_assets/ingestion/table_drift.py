@@ -44,10 +44,10 @@ def check_table(warehouse: Warehouse, contract: TableContract) -> None:
     """Raises TableDrift naming every mismatch; a table that does not exist yet passes
     (the load creates it from the contract)."""
     with warehouse.connect() as connection:
-        actual = _catalog_columns(connection, contract)
+        actual = _catalog_columns(connection, contract.schema, contract.table)
     if not actual:
         return
-    mismatches = table_mismatches(_contract_columns(contract), actual)
+    mismatches = _mismatches(_contract_columns(contract), actual)
     if mismatches:
         raise TableDrift(
             f"{contract.qualified_name} does not match its contract: {'; '.join(mismatches)}. "
@@ -56,9 +56,7 @@ def check_table(warehouse: Warehouse, contract: TableContract) -> None:
         )
 
 
-def table_mismatches(
-    expected: dict[str, CatalogColumn], actual: dict[str, CatalogColumn]
-) -> list[str]:
+def _mismatches(expected: dict[str, CatalogColumn], actual: dict[str, CatalogColumn]) -> list[str]:
     mismatches = []
     for name, want in expected.items():
         have = actual.get(name)
@@ -81,18 +79,24 @@ def table_mismatches(
     return mismatches
 
 
-@functools.cache
 def _contract_columns(contract: TableContract) -> dict[str, CatalogColumn]:
+    return _columns_created_by(contract.schema, contract.table, contract.create_table_sql())
+
+
+@functools.cache
+def _columns_created_by(schema: str, table: str, ddl: str) -> dict[str, CatalogColumn]:
+    """Cached on the DDL text, which is what decides the shape (and is hashable whatever
+    the contract holds)."""
     with duckdb.connect() as connection:
-        connection.execute(f"create schema {quote_identifier(contract.schema)}")
-        connection.execute(contract.create_table_sql())
-        return _catalog_columns(connection, contract)
+        connection.execute(f"create schema {quote_identifier(schema)}")
+        connection.execute(ddl)
+        return _catalog_columns(connection, schema, table)
 
 
 def _catalog_columns(
-    connection: duckdb.DuckDBPyConnection, contract: TableContract
+    connection: duckdb.DuckDBPyConnection, schema: str, table: str
 ) -> dict[str, CatalogColumn]:
-    rows = connection.execute(_CATALOG_SQL, [contract.schema, contract.table]).fetchall()
+    rows = connection.execute(_CATALOG_SQL, [schema, table]).fetchall()
     return {
         name: CatalogColumn(data_type, nullable, default)
         for name, data_type, nullable, default in rows
