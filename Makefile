@@ -17,6 +17,7 @@ DBT_SOURCES := $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name 
 .PHONY: run test lint typecheck unit dev audit bench docs install prepare instance clean
 
 run: prepare instance ## materialize every asset on the embedded defaults, run every check, print the audit
+	$(BIN)/platform-assets runs recover
 	$(BIN)/dagster asset materialize -m platform_assets.definitions --select '*'
 	$(BIN)/platform-assets audit
 
@@ -33,6 +34,7 @@ unit: prepare
 	$(BIN)/pytest
 
 dev: prepare instance ## the Dagster UI on the same instance
+	$(BIN)/platform-assets runs recover
 	$(BIN)/dagster dev -w workspace.yaml
 
 audit: prepare

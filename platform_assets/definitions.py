@@ -2,7 +2,9 @@
 
 Runs use the in-process executor: every step writes or reads the one DuckDB file, which
 one process at a time may open for writing, and the `duckdb_warehouse` pool (limit 1 in
-dagster.yaml) serializes those steps across runs.
+dagster.yaml) serializes those steps across runs. The executor records each run's worker
+process, so that the `dead_run_recovery` sensor (and `platform-assets runs recover`) can
+fail a run whose worker was killed and free the slot it holds (docs/monitoring.md).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from platform_assets.integrations.dbt.resource import PlatformDbtCliResource
 from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
 from platform_assets.monitoring import build_alert_sensor
 from platform_assets.monitoring.scorecard_asset import stage_scorecard
+from platform_assets.runtime.recording_executor import recording_run_workers
+from platform_assets.runtime.sensor import build_dead_run_sensor
 from platform_assets.settings import DEFAULT_WAREHOUSE, WAREHOUSE_ENV, env_or_default
 
 warehouse_database = env_or_default(WAREHOUSE_ENV, DEFAULT_WAREHOUSE)
@@ -31,12 +35,12 @@ defs = dg.Definitions(
     asset_checks=[build_dbt_column_stability_check(dbt_project_models)],
     jobs=[dora_refresh_job],
     schedules=[dora_refresh_schedule],
-    sensors=[build_alert_sensor()],
+    sensors=[build_alert_sensor(), build_dead_run_sensor()],
     resources={
         "warehouse": Warehouse(database=warehouse_database),
         "warehouse_io_manager": WarehouseIOManager(database=warehouse_database),
         "dbt": PlatformDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         "dora_source": dora_source_from_env(),
     },
-    executor=dg.in_process_executor,
+    executor=recording_run_workers(dg.in_process_executor),
 )

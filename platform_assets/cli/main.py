@@ -2,11 +2,13 @@
 
 platform-assets audit [-m MODULE | -f FILE] [--format table|json]
 platform-assets docs [--check]
+platform-assets runs recover
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -68,6 +70,26 @@ def _docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _recover_runs(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from platform_assets.runtime.recovery import recover_dead_runs
+
+    if not os.environ.get("DAGSTER_HOME"):
+        print(
+            "platform-assets runs recover: set DAGSTER_HOME to the instance whose runs to "
+            "recover (`make` sets it to .dagster_home)",
+            file=sys.stderr,
+        )
+        return 2
+    with dg.DagsterInstance.get() as instance:
+        recovered = recover_dead_runs(instance, by="`platform-assets runs recover`")
+    for run in recovered:
+        print(run.describe())
+    print(f"{len(recovered)} run(s) with a dead worker recovered")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="platform-assets", description="Delivery stages, declared in code and enforced."
@@ -96,6 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
     docs = commands.add_parser("docs", help="regenerate docs/delivery-stages.md from the code")
     docs.add_argument("--check", action="store_true", help="fail when the doc is stale")
     docs.set_defaults(handler=_docs)
+
+    runs = commands.add_parser("runs", help="the runs of the local instance ($DAGSTER_HOME)")
+    run_commands = runs.add_subparsers(dest="runs_command", required=True)
+    recover = run_commands.add_parser(
+        "recover",
+        help="fail runs whose worker process is gone, free their slots, end their dbt",
+    )
+    recover.set_defaults(handler=_recover_runs)
     return parser
 
 

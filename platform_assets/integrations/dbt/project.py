@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
+from typing import Final
 
 from dagster_dbt import DbtProject
 
@@ -15,11 +16,20 @@ from platform_assets.settings import PROJECT_ROOT
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 
+#: dbt's command line bound to the process that starts it (``executable.py``): a dbt
+#: started by a run worker that is killed ends with it.
+DBT_EXECUTABLE_NAME: Final = "platform-dbt"
+
+
 def dbt_executable() -> str:
-    """The dbt installed beside this interpreter, so `dagster dev` started from an
-    unactivated virtualenv still finds it; else whatever `dbt` is on PATH."""
-    sibling = Path(sys.executable).parent / "dbt"
-    return str(sibling) if sibling.exists() else shutil.which("dbt") or "dbt"
+    """``platform-dbt`` installed beside this interpreter, so `dagster dev` started from an
+    unactivated virtualenv still finds it; else whichever is on PATH."""
+    sibling = Path(sys.executable).parent / DBT_EXECUTABLE_NAME
+    return (
+        str(sibling)
+        if sibling.exists()
+        else shutil.which(DBT_EXECUTABLE_NAME) or DBT_EXECUTABLE_NAME
+    )
 
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)

@@ -8,22 +8,35 @@ subprocess (to tell dbt Core from the Fusion engine) and builds an in-process db
 dbt Core installed beside Dagster, so the version is known from the package, and each
 model reports its own columns through dbt's log (the ``log_relation_columns`` post-hook):
 neither start-up cost buys anything here.
+
+Each dbt process is also recorded as a child of its run, and told which process started it
+(``PLATFORM_PARENT_PID``), so that it ends with its run worker (``platform-dbt``) and the
+dead-run recovery can end it if it did not (docs/monitoring.md).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
 
-from dagster_dbt import DbtCliResource, DbtProject
+import dagster as dg
+from dagster_dbt import DbtCliInvocation, DbtCliResource, DbtProject
 from packaging import version
+
+from platform_assets.runtime.parent_death import PARENT_PID_ENV
+from platform_assets.runtime.process_identity import ProcessIdentity
+from platform_assets.runtime.run_processes import RunProcessRegistry
 
 
 class PlatformDbtCliResource(DbtCliResource):
     """``DbtCliResource`` for dbt Core installed in this environment. It overrides two
-    private members of dagster-dbt 0.29 (there is no public switch for either)."""
+    private members of dagster-dbt 0.29 (there is no public switch for either), and
+    records the dbt process of each invocation as a child of its run."""
 
     def __init__(self, project_dir: str | Path | DbtProject, **kwargs: Any) -> None:
         # Restates DbtCliResource's own signature: type checkers read a subclass's
@@ -40,3 +53,32 @@ class PlatformDbtCliResource(DbtCliResource):
         """No in-process adapter: the platform fetches neither column metadata nor row
         counts through dagster-dbt, and dagster-dbt accepts an invocation without one."""
         return None
+
+    def cli(
+        self,
+        args: Sequence[str],
+        *,
+        context: dg.OpExecutionContext | dg.AssetExecutionContext | None = None,
+        **kwargs: Any,
+    ) -> DbtCliInvocation:
+        with _parent_pid_for_children():
+            invocation = super().cli(args, context=context, **kwargs)
+        child = ProcessIdentity.of(invocation.process.pid)
+        if context is not None and child is not None:
+            RunProcessRegistry.of_instance(context.instance).record_child(context.run_id, child)
+        return invocation
+
+
+@contextmanager
+def _parent_pid_for_children() -> Iterator[None]:
+    """dagster-dbt hands dbt a copy of this process's environment and takes no other, so
+    the variable is set around the call that starts dbt, and restored after it."""
+    previous = os.environ.get(PARENT_PID_ENV)
+    os.environ[PARENT_PID_ENV] = str(os.getpid())
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ[PARENT_PID_ENV]
+        else:
+            os.environ[PARENT_PID_ENV] = previous
