@@ -2,24 +2,36 @@
 
 The Pandera model is the single statement of a raw table: it documents the columns,
 validates the loaded batch, and (through this module) fixes the landing types, the
-natural key, the required columns and the allowed values that decide what is
-quarantined. Lineage columns are added by the loader, whatever the model says.
+natural key, the required columns, the allowed values, the personal-data columns and
+the plausible values that decide what is quarantined. Lineage columns are added by the
+loader, whatever the model says.
+
+Plausibility is read from the model as Pandera states it where Pandera can: a
+timestamp's lower bound is its ``ge`` check, the order of two timestamps an ``in_order``
+dataframe check. Two bounds are column metadata instead: a text's maximum size in bytes
+(``max_bytes``; Pandera's ``str_length`` counts characters, which costs a pass over
+every value of every text column in each asset check) and how far after the load a
+timestamp may be (``future_tolerance_hours``; a static check cannot know the load time).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
+import pandera.polars as pa
 import polars as pl
 
 from platform_assets.integrations.duckdb import quote_identifier
 from platform_assets.integrations.pandera import (
+    IN_ORDER_CHECK,
     PanderaSchema,
     primary_key_from_pandera,
     to_dataframe_schema,
 )
+from platform_assets.stages.contract_metadata import PII_TAG
 
 SOURCE_COLUMN: Final = "_source"
 LOADED_AT_COLUMN: Final = "_loaded_at"
@@ -27,6 +39,10 @@ RUN_ID_COLUMN: Final = "_run_id"
 LINEAGE_COLUMNS: Final = (SOURCE_COLUMN, LOADED_AT_COLUMN, RUN_ID_COLUMN)
 
 UTC_TIMESTAMP: Final = pl.Datetime("us", "UTC")
+
+#: Column metadata keys of the Pandera models that bound plausible values.
+MAX_BYTES_KEY: Final = "max_bytes"
+FUTURE_TOLERANCE_KEY: Final = "future_tolerance_hours"
 
 
 class ColumnKind(StrEnum):
@@ -59,6 +75,22 @@ class ColumnSpec:
     kind: ColumnKind
     nullable: bool
     allowed: tuple[str, ...] | None = None
+    pii: bool = False
+    """Personal data: never copied into the quarantine."""
+    max_bytes: int | None = None
+    """Text only: the largest plausible value, in UTF-8 bytes."""
+    earliest: datetime | None = None
+    """Timestamps only: no plausible value is earlier."""
+    future_tolerance: timedelta | None = None
+    """Timestamps only: how far after the load a value may be (sources' clocks drift)."""
+
+
+@dataclass(frozen=True)
+class ColumnOrder:
+    """A row rule: ``later`` is never before ``earlier`` (either may be null)."""
+
+    earlier: str
+    later: str
 
 
 @dataclass(frozen=True)
@@ -67,6 +99,7 @@ class TableContract:
     table: str
     key: tuple[str, ...]
     columns: tuple[ColumnSpec, ...]
+    orderings: tuple[ColumnOrder, ...] = ()
 
     @property
     def entity(self) -> str:
@@ -115,24 +148,35 @@ class TableContract:
         key = tuple(primary_key_from_pandera(resolved))
         if not key:
             raise ValueError(f"{resolved.name} declares no primary key; a raw table needs one")
-        columns = []
-        for name, column in resolved.columns.items():
-            if name in LINEAGE_COLUMNS:
-                continue
-            allowed = next(
-                (
-                    tuple(str(v) for v in check.statistics["allowed_values"])
-                    for check in column.checks
-                    if check.name == "isin"
-                ),
-                None,
-            )
-            columns.append(
-                ColumnSpec(
-                    name=name,
-                    kind=ColumnKind.of(column.dtype.type),
-                    nullable=bool(column.nullable),
-                    allowed=allowed,
-                )
-            )
-        return cls(schema=schema, table=table, key=key, columns=tuple(columns))
+        columns = [
+            _column_spec(name, column)
+            for name, column in resolved.columns.items()
+            if name not in LINEAGE_COLUMNS
+        ]
+        orderings = tuple(
+            ColumnOrder(check.statistics["earlier"], check.statistics["later"])
+            for check in resolved.checks
+            if check.name == IN_ORDER_CHECK
+        )
+        return cls(schema=schema, table=table, key=key, columns=tuple(columns), orderings=orderings)
+
+
+def _column_spec(name: str, column: pa.Column) -> ColumnSpec:
+    metadata = column.metadata or {}
+    allowed = _statistic(column, "isin", "allowed_values")
+    tolerance = metadata.get(FUTURE_TOLERANCE_KEY)
+    return ColumnSpec(
+        name=name,
+        kind=ColumnKind.of(column.dtype.type),
+        nullable=bool(column.nullable),
+        allowed=None if allowed is None else tuple(str(value) for value in allowed),
+        pii=bool(metadata.get(PII_TAG)),
+        max_bytes=metadata.get(MAX_BYTES_KEY),
+        earliest=_statistic(column, "greater_than_or_equal_to", "min_value"),
+        future_tolerance=None if tolerance is None else timedelta(hours=tolerance),
+    )
+
+
+def _statistic(column: pa.Column, check_name: str, statistic: str) -> Any:
+    """A statistic of the column's check named ``check_name`` (None without that check)."""
+    return next((c.statistics[statistic] for c in column.checks if c.name == check_name), None)

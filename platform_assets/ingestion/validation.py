@@ -2,8 +2,14 @@
 
 A record is quarantined, with every reason that applies, when a key or required column
 is missing, a timestamp does not parse, an integer is not one, a value is outside the
-column's allowed set, or a value has the wrong type altogether (an object where text was
-expected). Nothing is dropped silently: every record ends up loaded or quarantined.
+column's allowed set, a value has the wrong type altogether (an object where text was
+expected), or a value is implausible (a text too long or holding a NUL byte, a timestamp
+outside its bounds, an end before its start: see ``contract``). Nothing is dropped
+silently: every record ends up loaded or quarantined.
+
+The quarantine keeps what diagnosis needs and no more: the contract's columns of the
+record, personal data (``pii`` columns) replaced by ``REDACTED``, long values cut, and
+only the names of columns the contract does not know.
 
 Checks run column-wise in polars, so a million-row batch from a columnar source costs
 a few vectorized passes, not a Python loop per row. Records given as dicts (API
@@ -15,19 +21,29 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Final
 
 import polars as pl
 
 from platform_assets.ingestion.connector import Records, Rejected
 from platform_assets.ingestion.contract import UTC_TIMESTAMP, ColumnKind, ColumnSpec, TableContract
+from platform_assets.integrations.pandera import out_of_order
 
 QUARANTINE_COLUMNS: Final = ("record_key", "reason", "payload")
+#: What a quarantined record holds instead of a value of a ``pii`` column.
+REDACTED: Final = "[redacted]"
+#: The key under which a quarantined record names the columns the contract does not know.
+UNKNOWN_COLUMNS: Final = "_unknown_columns"
 _ROW: Final = "__row"
 _TYPE_ERROR: Final = "__type_error"
 _REASON: Final = "__reason"
+_FLAGGED: Final = "__flagged"
 _VALUE_PREVIEW: Final = 60
+#: Characters of a text value kept in a quarantined record.
+_PAYLOAD_TEXT: Final = 1000
+#: Characters kept of a record the connector could not parse (see ``_rejected_frame``).
+_UNPARSED_PREVIEW: Final = 40
 
 _FORMATS_WITH_OFFSET: Final = ("%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z")
 _FORMATS_NAIVE: Final = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d")
@@ -48,8 +64,18 @@ class ValidatedBatch:
 
 
 def validate(
-    contract: TableContract, records: Sequence[Records], rejected: Sequence[Rejected] = ()
+    contract: TableContract,
+    records: Sequence[Records],
+    rejected: Sequence[Rejected] = (),
+    *,
+    loaded_at: datetime | None = None,
 ) -> ValidatedBatch:
+    """``loaded_at`` (now by default) bounds how late a plausible timestamp may be."""
+    latest_by_column = {
+        column.name: (loaded_at or datetime.now(UTC)) + column.future_tolerance
+        for column in contract.columns
+        if column.future_tolerance is not None
+    }
     typed_parts: list[pl.DataFrame] = []
     quarantine_parts = [_rejected_frame(rejected)]
     extracted = len(rejected)
@@ -65,14 +91,26 @@ def validate(
             continue
         extracted += raw.height
         typed = _already_typed(contract, raw.schema)
-        checked = raw.with_columns(_parsed(contract, typed)).with_columns(_reasons(contract, typed))
-        bad = checked.filter(pl.col(_REASON).is_not_null())
+        findings = _findings(contract, typed, latest_by_column)
+        # Most records are fine: a cheap flag finds the bad ones, and only theirs have
+        # reasons spelled out (concatenating a dozen mostly null texts per record would
+        # cost more than all the checks).
+        flagged = pl.any_horizontal(condition.fill_null(False) for condition, _ in findings)
+        checked = raw.with_columns(_parsed(contract, typed)).with_columns(flagged.alias(_FLAGGED))
         typed_parts.append(
-            checked.filter(pl.col(_REASON).is_null()).select(
+            checked.filter(~pl.col(_FLAGGED)).select(
                 [pl.col(f"{c.name}__parsed").alias(c.name) for c in contract.columns]
             )
         )
+        bad = checked.filter(pl.col(_FLAGGED))
         if bad.height:
+            bad = bad.with_columns(
+                pl.concat_str(
+                    [pl.when(condition).then(reason) for condition, reason in findings],
+                    separator="; ",
+                    ignore_nulls=True,
+                ).alias(_REASON)
+            )
             quarantine_parts.append(_quarantine_frame(contract, bad, part))
     rows = (
         pl.concat(typed_parts, how="vertical")
@@ -100,14 +138,22 @@ def _carried_columns(part: Records) -> set[str]:
 
 
 def _rejected_frame(rejected: Sequence[Rejected]) -> pl.DataFrame:
+    """Records the connector could not parse keep their key (a file's ``<file>:<line>``),
+    the reason and only the start of their text: unparsed text has no columns, so
+    personal data in it cannot be found and redacted; the start is enough to recognize
+    the line."""
     return pl.DataFrame(
         {
             "record_key": [r.record_key for r in rejected],
             "reason": [r.reason for r in rejected],
-            "payload": [r.payload for r in rejected],
+            "payload": [json.dumps(_truncated(r.payload, _UNPARSED_PREVIEW)) for r in rejected],
         },
         schema={name: pl.String for name in QUARANTINE_COLUMNS},
     )
+
+
+def _truncated(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _frame_columns(contract: TableContract, frame: pl.DataFrame) -> pl.DataFrame:
@@ -160,15 +206,11 @@ def _as_text(column: ColumnSpec, value: Any) -> tuple[str | None, str | None]:
         and not isinstance(value, bool)
     ):
         return str(value), None
-    return None, (
-        f"wrong type for {column.name}: expected {column.kind.value}, "
-        f"got {type(value).__name__} {_preview(value)}"
-    )
-
-
-def _preview(value: Any) -> str:
-    text = json.dumps(value, default=str)
-    return text if len(text) <= _VALUE_PREVIEW else text[:_VALUE_PREVIEW] + "..."
+    expected = column.kind.value
+    error = f"wrong type for {column.name}: expected {expected}, got {type(value).__name__}"
+    if column.pii:
+        return None, error
+    return None, f"{error} {_truncated(json.dumps(value, default=str), _VALUE_PREVIEW)}"
 
 
 def _already_typed(contract: TableContract, schema: pl.Schema) -> dict[str, pl.DataType]:
@@ -230,46 +272,88 @@ def _parse_timestamp(source: pl.Expr) -> pl.Expr:
     return pl.coalesce(candidates).cast(UTC_TIMESTAMP)
 
 
-def _reasons(contract: TableContract, typed: dict[str, pl.DataType]) -> pl.Expr:
-    reasons: list[pl.Expr] = [pl.col(_TYPE_ERROR)]
+#: A check of a record: the condition that flags it and the reason it then gives.
+Finding = tuple[pl.Expr, pl.Expr]
+
+
+def _findings(
+    contract: TableContract, typed: dict[str, pl.DataType], latest_by_column: dict[str, datetime]
+) -> list[Finding]:
+    findings: list[Finding] = [(pl.col(_TYPE_ERROR).is_not_null(), pl.col(_TYPE_ERROR))]
     for column in contract.columns:
         raw, parsed = pl.col(column.name), pl.col(f"{column.name}__parsed")
         if column.name in contract.key or not column.nullable:
             role = "key" if column.name in contract.key else "required"
-            reasons.append(
-                pl.when(raw.is_null()).then(pl.lit(f"missing {role} column {column.name}"))
-            )
+            findings.append((raw.is_null(), pl.lit(f"missing {role} column {column.name}")))
         if column.kind is not ColumnKind.TEXT and column.name not in typed:
             what = (
                 "unparseable timestamp"
                 if column.kind is ColumnKind.TIMESTAMP
                 else "wrong type (not an integer)"
             )
-            reasons.append(
-                pl.when(raw.is_not_null() & parsed.is_null()).then(
-                    pl.concat_str(
-                        pl.lit(f"{what} in {column.name}: '"),
-                        raw.cast(pl.String).str.slice(0, _VALUE_PREVIEW),
-                        pl.lit("'"),
-                    )
-                )
+            findings.append(
+                (raw.is_not_null() & parsed.is_null(), _quoting(f"{what} in {column.name}: ", raw))
             )
         if column.allowed is not None:
-            reasons.append(
-                pl.when(parsed.is_not_null() & ~parsed.is_in(list(column.allowed))).then(
-                    pl.concat_str(
-                        pl.lit("unknown value '"),
-                        parsed.str.slice(0, _VALUE_PREVIEW),
-                        pl.lit(f"' for {column.name} (allowed: {', '.join(column.allowed)})"),
-                    )
+            allowed = ", ".join(column.allowed)
+            findings.append(
+                (
+                    parsed.is_not_null() & ~parsed.is_in(list(column.allowed)),
+                    _quoting("unknown value ", parsed, f" for {column.name} (allowed: {allowed})"),
                 )
             )
-    joined = pl.concat_str(reasons, separator="; ", ignore_nulls=True)
-    return pl.when(joined == "").then(None).otherwise(joined).alias(_REASON)
+        findings.extend(_implausible(column, latest_by_column.get(column.name)))
+    findings.extend(
+        (
+            out_of_order(pl.col(f"{order.earlier}__parsed"), pl.col(f"{order.later}__parsed")),
+            pl.lit(f"{order.later} before {order.earlier}"),
+        )
+        for order in contract.orderings
+    )
+    return findings
+
+
+def _implausible(column: ColumnSpec, latest: datetime | None) -> list[Finding]:
+    """Values that parse but cannot be true. A text is never quoted in the reason (it may
+    be personal data, or megabytes); a timestamp is."""
+    raw, parsed = pl.col(column.name), pl.col(f"{column.name}__parsed")
+    if column.kind is ColumnKind.TEXT and column.allowed is not None:
+        return []  # an allowed value is plausible; the NUL search costs a pass per column
+    if column.kind is ColumnKind.TEXT:
+        findings = [
+            (parsed.str.contains("\x00", literal=True), pl.lit(f"NUL byte in {column.name}"))
+        ]
+        if column.max_bytes is not None:
+            findings.append(
+                (
+                    parsed.str.len_bytes() > column.max_bytes,
+                    pl.lit(f"{column.name} longer than {column.max_bytes} bytes"),
+                )
+            )
+        return findings
+    findings = []
+    what = f"implausible timestamp in {column.name}: "
+    if column.earliest is not None:
+        after = f" is before {column.earliest:%Y-%m-%d}"
+        findings.append((parsed < column.earliest, _quoting(what, raw, after)))
+    if latest is not None and column.future_tolerance is not None:
+        hours = round(column.future_tolerance.total_seconds() / 3600)
+        after = f" is more than {hours} hours after the load"
+        findings.append((parsed > latest, _quoting(what, raw, after)))
+    return findings
+
+
+def _quoting(before: str, value: pl.Expr, after: str = "") -> pl.Expr:
+    """``before 'value' after``, the value cut to a preview."""
+    return pl.concat_str(
+        pl.lit(f"{before}'"),
+        value.cast(pl.String).str.slice(0, _VALUE_PREVIEW),
+        pl.lit(f"'{after}"),
+    )
 
 
 def _quarantine_frame(contract: TableContract, bad: pl.DataFrame, part: Records) -> pl.DataFrame:
-    """The quarantine rows of ``bad``, each with its original record as JSON."""
+    """The quarantine rows of ``bad``, each with its original record as JSON, redacted."""
     record_key = pl.concat_str(
         [pl.col(c).cast(pl.String).fill_null("") for c in contract.key], separator="|"
     )
@@ -277,15 +361,50 @@ def _quarantine_frame(contract: TableContract, bad: pl.DataFrame, part: Records)
         originals = part.with_row_index(_ROW).join(
             bad.select(_ROW), on=_ROW, how="semi", maintain_order="left"
         )
-        payload = originals.select(
-            pl.struct(pl.exclude(_ROW)).struct.json_encode().alias("payload")
-        ).to_series()
+        payload = originals.select(_payload_json(contract, part.schema)).to_series()
     else:
         payload = pl.Series(
-            "payload",
-            [json.dumps(part[i], default=str, sort_keys=True) for i in bad[_ROW]],
-            dtype=pl.String,
+            "payload", [_payload_text(contract, part[i]) for i in bad[_ROW]], dtype=pl.String
         )
     return bad.select(record_key.alias("record_key"), pl.col(_REASON).alias("reason")).with_columns(
         payload
     )
+
+
+def _payload_json(contract: TableContract, schema: pl.Schema) -> pl.Expr:
+    """A columnar record as JSON: its contract columns, then the names of the others."""
+    fields = []
+    for column in contract.columns:
+        if column.name not in schema:
+            continue
+        value = pl.col(column.name)
+        if column.pii:
+            value = pl.when(value.is_not_null()).then(pl.lit(REDACTED))
+        elif schema[column.name] == pl.String:
+            cut = pl.concat_str(value.str.slice(0, _PAYLOAD_TEXT), pl.lit("..."))
+            value = pl.when(value.str.len_chars() > _PAYLOAD_TEXT).then(cut).otherwise(value)
+        fields.append(value.alias(column.name))
+    unknown = [name for name in schema if name not in contract.column_names]
+    if unknown:
+        fields.append(pl.lit(unknown, dtype=pl.List(pl.String)).alias(UNKNOWN_COLUMNS))
+    return pl.struct(fields).struct.json_encode().alias("payload")
+
+
+def _payload_text(contract: TableContract, record: Any) -> str:
+    """A dict record as JSON, redacted as ``_payload_json`` redacts a columnar one."""
+    if not isinstance(record, Mapping):
+        return json.dumps(_truncated(json.dumps(record, default=str), _UNPARSED_PREVIEW))
+    payload: dict[str, Any] = {}
+    for column in contract.columns:
+        if column.name not in record:
+            continue
+        value = record[column.name]
+        if column.pii and value is not None:
+            value = REDACTED
+        elif isinstance(value, str):
+            value = _truncated(value, _PAYLOAD_TEXT)
+        payload[column.name] = value
+    unknown = sorted(str(name) for name in record if name not in contract.column_names)
+    if unknown:
+        payload[UNKNOWN_COLUMNS] = unknown
+    return json.dumps(payload, default=str)

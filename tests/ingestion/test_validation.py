@@ -113,13 +113,17 @@ def test_unknown_enum_values_are_quarantined_with_the_allowed_ones() -> None:
 
 
 def test_the_payload_is_the_original_record_and_nothing_is_dropped() -> None:
+    """The payload keeps the contract's columns as the source gave them (personal data
+    aside, see test_quarantine_payload.py) and names the columns it does not know."""
     broken = {**GOOD, "pr_id": "a/b#9", "created_at": "soon", "extra": {"kept": True}}
-    rejected = Rejected(record_key="file:3", reason="unparseable JSON line", payload='"{x"')
+    rejected = Rejected(record_key="file:3", reason="unparseable JSON line", payload="{x")
     batch = validate(CONTRACT, [[GOOD, broken]], [rejected])
     assert batch.extracted == 3
     assert batch.rows.height + batch.quarantined.height == 3
-    payload = batch.quarantined.filter(pl.col("record_key") == "a/b#9")["payload"][0]
-    assert json.loads(payload)["extra"] == {"kept": True}
+    payload = json.loads(batch.quarantined.filter(pl.col("record_key") == "a/b#9")["payload"][0])
+    assert payload == {**GOOD, "pr_id": "a/b#9", "created_at": "soon", "author": "[redacted]"} | {
+        "_unknown_columns": ["extra"]
+    }
 
 
 def test_duplicate_keys_keep_the_last_version() -> None:

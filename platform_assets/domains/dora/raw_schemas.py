@@ -2,20 +2,33 @@
 
 Each model documents its table's columns (description, ``pii``), asserts its natural
 key unique and not null, and fixes the landing contract: column types, required
-columns and allowed values (``TableContract.from_pandera``). Author names are personal
-data. The raw layer lands them as the source gives them (hashing at landing would lose
-the source's value for good), so raw tables are ``restricted``: the raw assets carry the
-``access: restricted`` tag and consumers read the staging models, which hash authors.
+columns, allowed values and plausible values (``TableContract.from_pandera``). Author
+names are personal data. The raw layer lands them as the source gives them (hashing at
+landing would lose the source's value for good), so raw tables are ``restricted``: the
+raw assets carry the ``access: restricted`` tag and consumers read the staging models,
+which hash authors; the quarantine never copies them.
+
+Plausible values, decided per column (a value outside them is quarantined with the
+rule it breaks, see docs/dora-raw-tables.md):
+
+- text: at most ``TEXT_BYTES`` in UTF-8, free text (titles, commit messages) more; no
+  text may hold a NUL byte (a rule of the contract for every text column);
+- timestamps: not before the column's ``ge`` bound and at most
+  ``FUTURE_TOLERANCE_HOURS`` after the load;
+- row rules: an end is never before its start (``in_order``).
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import pandera.polars as pa
 from pandera.engines.polars_engine import DateTime
 
 from platform_assets.ingestion import TableContract
+from platform_assets.ingestion.contract import FUTURE_TOLERANCE_KEY, MAX_BYTES_KEY
+from platform_assets.integrations.pandera import in_order
 
 RAW_SCHEMA: Final = "raw"
 
@@ -24,9 +37,36 @@ RESULTS: Final = ("SUCCESS", "FAILURE", "ABORTED")
 TRIGGER_KINDS: Final = ("planned", "hotfix", "rollback", "unknown")
 REVIEW_KINDS: Final = ("comment", "review", "approval", "changes_requested")
 
+#: Ids, names and enumerations: generous (a sha is 40 bytes, a repository name at most
+#: 200 on GitHub); a value beyond it is a broken export (a 16 MiB field was seen).
+TEXT_BYTES: Final = 1024
+#: Pull request and incident titles (GitHub caps a title at 256 characters).
+TITLE_BYTES: Final = 4096
+#: Commit messages: long squash-merge messages stay well below it.
+MESSAGE_BYTES: Final = 65536
 
-def _column(description: str, *, pii: bool = False, **kwargs: Any) -> Any:
-    metadata = {"pii": True, "pii_protection": "restricted"} if pii else {"pii": False}
+#: Deployments, pull requests, reviews and incidents are recorded by CI/CD, code review
+#: and incident tools, none of which existed before 2000 (the demo source generates the
+#: last months before its end date).
+EVENTS_SINCE: Final = datetime(2000, 1, 1, tzinfo=UTC)
+#: A commit's author date comes from the author's machine, and history imported from
+#: older version control keeps its dates, so only dates before the Unix epoch (a zeroed
+#: or broken field, such as year 0001) are implausible.
+COMMITS_SINCE: Final = datetime(1970, 1, 1, tzinfo=UTC)
+#: No raw timestamp records an event after its load; a day absorbs sources' clock drift.
+FUTURE_TOLERANCE_HOURS: Final = 24
+
+
+def _metadata(*, pii: bool, **plausible: Any) -> dict[str, Any]:
+    classification = {"pii": True, "pii_protection": "restricted"} if pii else {"pii": False}
+    return {**classification, **plausible}
+
+
+def _column(
+    description: str, *, pii: bool = False, max_bytes: int = TEXT_BYTES, **kwargs: Any
+) -> Any:
+    """A text column."""
+    metadata = _metadata(pii=pii, **{MAX_BYTES_KEY: max_bytes})
     return pa.Field(description=description, metadata=metadata, **kwargs)
 
 
@@ -34,10 +74,12 @@ def _key(description: str, *, unique: bool = False) -> Any:
     return _column(description, nullable=False, unique=unique)
 
 
-def _utc(description: str, *, nullable: bool, **kwargs: Any) -> Any:
-    return _column(
-        description,
+def _utc(description: str, *, nullable: bool, since: datetime = EVENTS_SINCE, **kwargs: Any) -> Any:
+    return pa.Field(
+        description=description,
+        metadata=_metadata(pii=False, **{FUTURE_TOLERANCE_KEY: FUTURE_TOLERANCE_HOURS}),
         nullable=nullable,
+        ge=since,
         dtype_kwargs={"time_unit": "us", "time_zone": "UTC"},
         **kwargs,
     )
@@ -70,6 +112,8 @@ class Deployments(_Lineage):
     source: str = _column("System that reported the deployment (e.g. github, demo).")
     trigger_kind: str = _column("Why it was deployed.", isin=list(TRIGGER_KINDS))
 
+    finished_after_start = in_order("started_at", "finished_at")
+
     class Config:
         name = "raw_deployments"
         strict = True
@@ -101,8 +145,14 @@ class Commits(_Lineage):
     repo: str = _key("Repository (owner/name).")
     sha: str = _key("Commit sha.")
     author: str = _column("Commit author's name.", pii=True, nullable=True)
-    authored_at: DateTime = _utc("When the commit was authored (UTC).", nullable=False)
-    message: str = _column("Commit message; a revert starts with 'Revert \"'.", nullable=True)
+    authored_at: DateTime = _utc(
+        "When the commit was authored (UTC).", nullable=False, since=COMMITS_SINCE
+    )
+    message: str = _column(
+        "Commit message; a revert starts with 'Revert \"'.",
+        nullable=True,
+        max_bytes=MESSAGE_BYTES,
+    )
 
     class Config:
         name = "raw_commits"
@@ -113,15 +163,19 @@ class Commits(_Lineage):
 class PullRequests(_Lineage):
     pr_id: str = _key("Pull request id, '<repo>#<number>'.", unique=True)
     repo: str = _column("Repository (owner/name).")
-    number: int = _column("Pull request number within the repository.")
+    number: int = pa.Field(
+        description="Pull request number within the repository.", metadata=_metadata(pii=False)
+    )
     author: str = _column("Pull request author's login or name.", pii=True, nullable=True)
-    title: str = _column("Pull request title.", nullable=True)
+    title: str = _column("Pull request title.", nullable=True, max_bytes=TITLE_BYTES)
     created_at: DateTime = _utc("When the pull request was opened (UTC).", nullable=False)
     merged_at: DateTime = _utc("When it was merged (UTC); NULL when not merged.", nullable=True)
     merge_sha: str = _column("Commit the merge produced on the base branch.", nullable=True)
     referenced_incident_id: str = _column(
         "Incident the pull request references, if any.", nullable=True
     )
+
+    merged_after_creation = in_order("created_at", "merged_at")
 
     class Config:
         name = "raw_pull_requests"
@@ -154,7 +208,7 @@ class PullRequestReviews(_Lineage):
 class Incidents(_Lineage):
     incident_id: str = _key("Incident id, unique across sources.", unique=True)
     service: str = _column("Service the incident affected.")
-    title: str = _column("Incident title.", nullable=True)
+    title: str = _column("Incident title.", nullable=True, max_bytes=TITLE_BYTES)
     created_at: DateTime = _utc("When the incident was opened (UTC).", nullable=False)
     resolved_at: DateTime = _utc("When it was resolved (UTC); NULL while open.", nullable=True)
     severity: str = _column("Severity as the source names it (e.g. SEV1, P2).", nullable=True)
@@ -163,6 +217,8 @@ class Incidents(_Lineage):
         "Deployment the source says caused the incident, if known.", nullable=True
     )
     root_cause_sha: str = _column("Commit named as the root cause, if known.", nullable=True)
+
+    resolved_after_creation = in_order("created_at", "resolved_at")
 
     class Config:
         name = "raw_incidents"
