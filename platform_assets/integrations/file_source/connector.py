@@ -1,28 +1,23 @@
 """A folder of files, one per entity, as a Connector: ``<entity>.csv`` or ``<entity>.jsonl``.
 
 Columns (CSV header, JSON keys) are the raw table's column names; CSV values are read as
-text and typed by validation, like every other source. The cursor is the file's content
-digest: an unchanged file is not read again, a changed one is read whole and merged, so
-only the rows that differ change in the warehouse. See docs/file-source.md.
+text and typed by validation, like every other source. A line that cannot be read (not
+UTF-8, ragged, an unclosed quote, not JSON) is rejected by its line number and the rest
+of the file loads. The cursor is the file's content digest: an unchanged file is not
+read again, a changed one is read whole and merged, so only the rows that differ change
+in the warehouse. See docs/file-source.md.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
-import polars as pl
-
-from platform_assets.ingestion import (
-    FailureCategory,
-    RecordBatch,
-    Rejected,
-    RequestStats,
-    SourceError,
-)
+from platform_assets.ingestion import FailureCategory, RecordBatch, RequestStats, SourceError
+from platform_assets.integrations.file_source.csv_file import read_csv
+from platform_assets.integrations.file_source.jsonl_file import read_jsonl
 
 SOURCE: Final = "files"
 FORMATS: Final = ("csv", "jsonl")
@@ -44,11 +39,9 @@ class FileSourceConnector:
         digest = "sha256:" + hashlib.sha256(content).hexdigest()
         if digest == cursor:
             return
-        if path.suffix == ".csv":
-            yield RecordBatch(records=_read_csv(path), cursor=digest)
-        else:
-            records, rejected = _read_jsonl(path.name, content)
-            yield RecordBatch(records=records, cursor=digest, rejected=rejected)
+        read = read_csv if path.suffix == ".csv" else read_jsonl
+        records, rejected = read(path.name, content)
+        yield RecordBatch(records=records, cursor=digest, rejected=rejected)
 
     def _file_for(self, entity: str) -> Path | None:
         if not self._directory.is_dir():
@@ -66,33 +59,3 @@ class FileSourceConnector:
                 f"both {present[0].name} and {present[1].name} exist; keep one",
             )
         return present[0] if present else None
-
-
-def _read_csv(path: Path) -> pl.DataFrame:
-    """Every column as text (empty fields as nulls); validation parses and types them."""
-    try:
-        return pl.read_csv(path, infer_schema=False)
-    except pl.exceptions.PolarsError as error:
-        raise SourceError(
-            FailureCategory.MALFORMED_PAYLOAD, f"{path.name} is not readable CSV: {error}"
-        ) from error
-
-
-def _read_jsonl(name: str, content: bytes) -> tuple[list[Any], list[Rejected]]:
-    """One JSON object per line; a line that does not parse is rejected, not dropped."""
-    records: list[Any] = []
-    rejected: list[Rejected] = []
-    for number, line in enumerate(content.decode("utf-8", errors="replace").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError as error:
-            rejected.append(
-                Rejected(
-                    record_key=f"{name}:{number}",
-                    reason=f"unparseable JSON line: {error.msg}",
-                    payload=json.dumps(line),
-                )
-            )
-    return records, rejected
