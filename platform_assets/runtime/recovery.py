@@ -3,12 +3,13 @@ freed and its child processes ended.
 
 A run worker killed outright (SIGKILL, the OOM killer, a power cut) cannot report its own
 end, so the run stays STARTED and keeps its `duckdb_warehouse` slot, and every later run
-waits for the slot forever. Dagster's run monitoring would fail it under the daemon, but
-only with a run launcher that can check its workers' health, which the local default
-launcher cannot, and never for runs of `dagster asset materialize`, which no daemon
-watches. The platform records each run's processes (``RunProcessRegistry``); this reads
-them back and recovers the runs whose worker is gone. A run whose worker is alive, or
-cannot be seen from here (another machine), is never touched.
+waits for the slot forever. Dagster's run monitoring fails such a run only with a run
+launcher that checks its workers' health, which the local default launcher does not;
+under `dagster dev` the code server fails the run of a worker it sees die but leaves its
+slots held; and nothing watches the runs of `dagster asset materialize` at all. The
+platform records each run's processes (``RunProcessRegistry``); this reads them back and
+recovers the runs whose worker is gone. A run whose worker is alive, or cannot be seen
+from here (another machine), is never touched.
 """
 
 from __future__ import annotations
@@ -31,42 +32,66 @@ CHILD_GRACE_SECONDS: Final = 10.0
 
 @dataclass(frozen=True)
 class RecoveredRun:
+    """What recovery did for one run whose worker is gone."""
+
     run_id: str
-    job_name: str
     worker_pid: int
-    status: dg.DagsterRunStatus
+    #: The status recovery gave the run; None if the run had already ended (under
+    #: `dagster dev` the code server fails the run of a worker it sees die, but leaves its
+    #: slots held).
+    marked: dg.DagsterRunStatus | None
+    freed_slots: bool
     ended_children: tuple[int, ...]
 
     def describe(self) -> str:
-        children = (
-            f"; ended its child processes {', '.join(map(str, self.ended_children))}"
-            if self.ended_children
-            else ""
-        )
-        return (
-            f"run {self.run_id} ({self.job_name}): worker pid {self.worker_pid} is gone; "
-            f"marked {self.status.value}, concurrency slots freed{children}"
-        )
+        done = [f"marked {self.marked.value}"] if self.marked else []
+        if self.freed_slots:
+            done.append("concurrency slots freed")
+        if self.ended_children:
+            done.append(f"ended its child processes {', '.join(map(str, self.ended_children))}")
+        return f"run {self.run_id}: worker pid {self.worker_pid} is gone; {', '.join(done)}"
 
 
 def recover_dead_runs(instance: dg.DagsterInstance, *, by: str) -> list[RecoveredRun]:
     """Recovers every recorded run whose worker is gone, and forgets the records of runs
-    that ended. ``by`` names the caller in the message the run's log keeps."""
+    that ended. ``by`` names the caller in the message the run's log keeps. Returns what
+    was done, run by run; a run that needed nothing is left out."""
     registry = RunProcessRegistry.of_instance(instance)
+    storage = instance.event_log_storage
+    # The runs holding or waiting for a slot; `get_concurrency_run_ids` and
+    # `free_concurrency_slots_for_run` are what Dagster's own monitoring daemon and the
+    # UI's "free concurrency slots" call: there is no public API for either.
+    in_pools = (
+        storage.get_concurrency_run_ids() if storage.supports_global_concurrency_limits else set()
+    )
     recovered = []
     for run_id in registry.run_ids():
         processes = registry.processes_of(run_id)
         worker = processes.worker
         if worker is None or worker.liveness() is not Liveness.GONE:
             continue
-        ended = tuple(child.pid for child in processes.children if child.end(CHILD_GRACE_SECONDS))
+        ended_children = tuple(
+            child.pid for child in processes.children if child.end(CHILD_GRACE_SECONDS)
+        )
         run = instance.get_run_by_id(run_id)
-        if run is not None and run.status in IN_FLIGHT:
-            recovered.append(_end_run(instance, run, worker, ended, by))
-        # The slots of a run that ended are freed by its worker, unless it died first. This
-        # is what the UI's "free concurrency slots" calls; there is no public API for it.
-        instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+        marked = (
+            _end_run(instance, run, worker, ended_children, by)
+            if run is not None and run.status in IN_FLIGHT
+            else None
+        )
+        if run_id in in_pools:
+            storage.free_concurrency_slots_for_run(run_id)
         registry.forget(run_id)
+        if marked or run_id in in_pools or ended_children:
+            recovered.append(
+                RecoveredRun(
+                    run_id=run_id,
+                    worker_pid=worker.pid,
+                    marked=marked,
+                    freed_slots=run_id in in_pools,
+                    ended_children=ended_children,
+                )
+            )
     return recovered
 
 
@@ -76,7 +101,7 @@ def _end_run(
     worker: ProcessIdentity,
     ended_children: tuple[int, ...],
     by: str,
-) -> RecoveredRun:
+) -> dg.DagsterRunStatus:
     canceling = run.status == dg.DagsterRunStatus.CANCELING
     status = dg.DagsterRunStatus.CANCELED if canceling else dg.DagsterRunStatus.FAILURE
     message = (
@@ -92,10 +117,4 @@ def _end_run(
         instance.report_run_canceled(run, message)
     else:
         instance.report_run_failed(run, message)
-    return RecoveredRun(
-        run_id=run.run_id,
-        job_name=run.job_name,
-        worker_pid=worker.pid,
-        status=status,
-        ended_children=ended_children,
-    )
+    return status

@@ -95,3 +95,25 @@ def test_the_code_locations_sensor_recovers_a_dead_run_and_ends_its_children(
     assert child.wait(timeout=WAIT_SECONDS) == -signal.SIGTERM
     assert local_instance.status(dead_run.run_id) == dg.DagsterRunStatus.FAILURE
     assert local_instance.slot_holders() == []
+
+
+def test_the_slots_of_a_run_failed_without_its_worker_are_freed(
+    local_instance: LocalInstance,
+) -> None:
+    """Under `dagster dev` the code server fails the run of a worker it sees die, as this
+    test does, but leaves the run's slot held."""
+    holder = local_instance.materialize("slot_holder")
+    dead_run = local_instance.run_of(holder, 0)
+    local_instance.signalled_pid(HOLDING)
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.wait(timeout=WAIT_SECONDS)
+    local_instance.instance.report_run_failed(dead_run)
+    assert local_instance.slot_holders() == [dead_run.run_id]
+
+    recovered = local_instance.platform_assets("runs", "recover")
+
+    assert recovered.returncode == 0, recovered.stderr
+    expected = f"run {dead_run.run_id}: worker pid {holder.pid} is gone; concurrency slots freed"
+    assert expected in recovered.stdout.splitlines()
+    assert local_instance.slot_holders() == []
+    assert local_instance.status(dead_run.run_id) == dg.DagsterRunStatus.FAILURE
