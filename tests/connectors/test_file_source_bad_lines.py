@@ -159,7 +159,7 @@ def test_a_header_that_cannot_be_read_fails_with_a_short_message(tmp_path, wareh
 
     assert failure.value.report.failure_category is FailureCategory.MALFORMED_PAYLOAD
     assert failure.value.report.error == (
-        "deployments.csv: the header is not UTF-8 (byte 0xef at column 19); save the file as UTF-8"
+        "deployments.csv:1 (the header): not UTF-8: byte 0xef at column 19; save the file as UTF-8"
     )
 
 
@@ -189,4 +189,20 @@ def test_a_non_utf8_jsonl_line_is_quarantined_not_replaced(tmp_path, warehouse, 
     assert (record_key, reason) == (
         "incidents.jsonl:2",
         f"not UTF-8: byte 0xe9 at column {latin1_line.index(0xE9) + 1}; save the file as UTF-8",
+    )
+
+
+def test_a_column_named_twice_in_the_header_fails_instead_of_being_renamed(
+    tmp_path, warehouse, log
+) -> None:
+    """polars would read the second ``service`` as ``service_duplicated_0`` and load the
+    first without a word."""
+    header = HEADER.replace(b"source,", b"service,")
+    (tmp_path / "deployments.csv").write_bytes(header + good_line(1))
+
+    with pytest.raises(IngestionFailed) as failure:
+        land(tmp_path, warehouse, log)
+
+    assert failure.value.report.error == (
+        "deployments.csv: the header names service more than once; keep one"
     )

@@ -43,13 +43,14 @@ def _header(file_name: str, content: bytes) -> list[str]:
     if not first_line.strip():
         raise SourceError(
             FailureCategory.MALFORMED_PAYLOAD,
-            f"{file_name}: the first line must be the header (the column names)",
+            f"{file_name}:1: the first line must be the header (the column names)",
         )
     try:
-        names = next(csv.reader([decode(first_line).rstrip("\r")]))
+        names = next(csv.reader([decode(first_line).rstrip("\r")], strict=True))
     except (BadLine, csv.Error) as error:
+        reason = str(error) if isinstance(error, BadLine) else f"bad quoting: {error}"
         raise SourceError(
-            FailureCategory.MALFORMED_PAYLOAD, f"{file_name}: the header is {_as_clause(error)}"
+            FailureCategory.MALFORMED_PAYLOAD, f"{file_name}:1 (the header): {reason}"
         ) from None
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -58,15 +59,6 @@ def _header(file_name: str, content: bytes) -> list[str]:
             f"{file_name}: the header names {', '.join(repeated)} more than once; keep one",
         )
     return names
-
-
-def _as_clause(error: Exception) -> str:
-    """``not UTF-8: byte 0xef ...; save ...`` as ``not UTF-8 (byte 0xef ...); save ...``."""
-    if isinstance(error, BadLine):
-        problem, _, detail = str(error).partition(": ")
-        where, _, advice = detail.partition("; ")
-        return f"{problem} ({where}); {advice}"
-    return f"not readable CSV ({error})"
 
 
 def _every_row_complete(content: bytes, header: list[str], frame: pl.DataFrame) -> bool:
