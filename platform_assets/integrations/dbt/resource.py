@@ -65,7 +65,7 @@ class PlatformDbtCliResource(DbtCliResource):
             invocation = super().cli(args, context=context, **kwargs)
         child = ProcessIdentity.of(invocation.process.pid)
         if context is not None and child is not None:
-            RunProcessRegistry.of_instance(context.instance).record_child(context.run_id, child)
+            RunProcessRegistry.of_instance(context.instance).record_child(context.run.run_id, child)
         return invocation
 
 
