@@ -260,8 +260,15 @@ def _parse(column: ColumnSpec) -> pl.Expr:
 
 def _parse_timestamp(source: pl.Expr) -> pl.Expr:
     """Text (or a date) read as ISO 8601 with or without an offset (``Z`` included) or as
-    a bare date; naive values are taken as UTC."""
-    as_text = source.cast(pl.String).str.strip_chars().str.replace(r"[zZ]$", "+00:00")
+    a bare date; naive values are taken as UTC. An hours-only offset (``+00``, ``-05``) is
+    how DuckDB and PostgreSQL write a TIMESTAMPTZ as text, so an export from either loads;
+    chrono's ``%z`` wants minutes too, so they are added."""
+    as_text = (
+        source.cast(pl.String)
+        .str.strip_chars()
+        .str.replace(r"[zZ]$", "+00:00")
+        .str.replace(r"([+-]\d{2})$", "${1}:00")
+    )
     candidates = [
         as_text.str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
         for fmt in _FORMATS_WITH_OFFSET

@@ -130,3 +130,22 @@ def test_duplicate_keys_keep_the_last_version() -> None:
     batch = validate(CONTRACT, [[GOOD, {**GOOD, "title": "renamed"}]])
     assert batch.duplicates == 1
     assert batch.rows.get_column("title").to_list() == ["renamed"]
+
+
+def test_offsets_as_duckdb_and_postgres_write_them_are_read() -> None:
+    """A TIMESTAMPTZ exported to CSV by DuckDB or PostgreSQL reads ``+00`` or ``-05``: the
+    same instants as ``Z`` and ``-05:00``, not a quarantined batch."""
+    hours_only = validate(
+        CONTRACT,
+        [
+            [
+                {**GOOD, "pr_id": "a/b#1", "created_at": "2026-10-01 10:00:00+00"},
+                {**GOOD, "pr_id": "a/b#2", "created_at": "2026-10-01 05:00:00.250-05"},
+            ]
+        ],
+    )
+    assert hours_only.quarantined.height == 0
+    assert hours_only.rows.get_column("created_at").to_list() == [
+        datetime(2026, 10, 1, 10, tzinfo=UTC),
+        datetime(2026, 10, 1, 10, 0, 0, 250000, tzinfo=UTC),
+    ]
