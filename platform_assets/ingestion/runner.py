@@ -83,10 +83,14 @@ def ingest(
         check_table(warehouse, contract)
         batches = list(connector.extract(entity, None if full_refresh else stored_cursor))
         report.requests = connector.request_stats.since(stats_before)
+        # One load time: the rows' _loaded_at and the bound on how late a plausible
+        # timestamp may be are the same instant.
+        loaded_at = datetime.now(UTC)
         validated = validate(
             contract,
             [batch.records for batch in batches],
             [rejected for batch in batches for rejected in batch.rejected],
+            loaded_at=loaded_at,
         )
         report.extracted, report.duplicates = validated.extracted, validated.duplicates
         report.note_quarantine(validated.quarantined)
@@ -101,7 +105,7 @@ def ingest(
         elif report.quarantined and advance_past_quarantine:
             report.cursor_passed_quarantine = report.quarantined
         elif report.quarantined:
-            new_cursor = _cursor_before_quarantine(contract, batches)
+            new_cursor = _cursor_before_quarantine(contract, batches, loaded_at)
             report.cursor_held_back = (
                 f"{report.quarantined:,} records quarantined: the cursor stays before the "
                 "first batch that has any, so the next run reads them again; fix them at "
@@ -112,7 +116,7 @@ def ingest(
             batch=validated,
             source=connector.source_id,
             run_id=run_id,
-            loaded_at=datetime.now(UTC),
+            loaded_at=loaded_at,
             cursor=new_cursor,
         )
         counts = load(warehouse, request)
@@ -161,7 +165,7 @@ def _last_cursor(batches: Sequence[RecordBatch]) -> str | None:
 
 
 def _cursor_before_quarantine(
-    contract: TableContract, batches: Sequence[RecordBatch]
+    contract: TableContract, batches: Sequence[RecordBatch], loaded_at: datetime
 ) -> str | None:
     """The cursor of the last batch before the first one that quarantined a record (None:
     the stored cursor stays). Batches carry the cursor reached so far, so the next run
@@ -169,7 +173,10 @@ def _cursor_before_quarantine(
     only on this path: a single-batch source (a file) pays nothing extra."""
     held = None
     for batch in batches[:-1]:
-        if batch.rejected or validate(contract, [batch.records]).quarantined.height:
+        if (
+            batch.rejected
+            or validate(contract, [batch.records], loaded_at=loaded_at).quarantined.height
+        ):
             break
         held = batch.cursor if batch.cursor is not None else held
     return held
