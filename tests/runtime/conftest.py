@@ -44,10 +44,10 @@ def wait_for(condition: Callable[[], object], what: str, timeout: float = WAIT_S
 
 @dataclass
 class LocalInstance:
-    """The instance's directory, the files the test location signals through, and the
-    processes started on it (killed at teardown, whatever the test did)."""
+    """The files the test locations signal through, and the processes started on the
+    instance (killed at teardown, whatever the test did), each with its log file."""
 
-    home: Path
+    workdir: Path
     signals: Path
     env: dict[str, str]
     instance: dg.DagsterInstance
@@ -56,16 +56,29 @@ class LocalInstance:
     def materialize(self, asset: str, location: Path = POOL_LOCATION) -> subprocess.Popen[bytes]:
         """`dagster asset materialize` of one asset of a test location, as `make run`
         runs the platform's: the process is the run's worker (in-process executor)."""
-        process = subprocess.Popen(
-            [str(BIN / "dagster"), "asset", "materialize", "-f", str(location), "--select", asset],
-            cwd=PROJECT_ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
+        command = [str(BIN / "dagster"), "asset", "materialize", "-f", str(location)]
+        with self.log_of(len(self.processes)).open("wb") as output:
+            process = subprocess.Popen(
+                [*command, "--select", asset],
+                cwd=PROJECT_ROOT,
+                env=self.env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.processes.append(process)
         return process
+
+    def log_of(self, index: int) -> Path:
+        """The output of the ``index``-th process started (a file: a pipe nobody reads
+        while the run goes on could fill up and stall it)."""
+        return self.workdir / f"process-{index}.log"
+
+    def wait_for_success(self, process: subprocess.Popen[bytes]) -> None:
+        """Waits for ``process`` to end and fails, with the end of its log, unless it
+        succeeded."""
+        code = process.wait(timeout=WAIT_SECONDS)
+        assert code == 0, self.log_of(self.processes.index(process)).read_text()[-3000:]
 
     def platform_assets(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -95,7 +108,8 @@ class LocalInstance:
 
         def created() -> bool:
             if process.poll() is not None:
-                raise AssertionError(f"the run process ended: {process.stderr.read()!r}")  # type: ignore[union-attr]
+                log = self.log_of(self.processes.index(process)).read_text()
+                raise AssertionError(f"the run process ended: {log[-3000:]}")
             return len(self.run_records()) > index
 
         wait_for(created, f"run #{index + 1} created")
@@ -135,7 +149,7 @@ def local_instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.setenv("PLATFORM_WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
     env = {**os.environ, "DAGSTER_TELEMETRY_DISABLED": "1"}
     with dg.DagsterInstance.get() as instance:
-        local = LocalInstance(home=home, signals=signals, env=env, instance=instance)
+        local = LocalInstance(workdir=tmp_path, signals=signals, env=env, instance=instance)
         try:
             yield local
         finally:

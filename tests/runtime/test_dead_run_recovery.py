@@ -46,7 +46,7 @@ def test_a_killed_run_is_failed_its_slot_freed_and_the_waiting_run_proceeds(
     assert dead_run.run_id in recovered.stdout
     assert local_instance.status(dead_run.run_id) == dg.DagsterRunStatus.FAILURE
     assert dead_run.run_id not in local_instance.slot_holders()
-    assert waiting.wait(timeout=WAIT_SECONDS) == 0, waiting.stderr.read()  # type: ignore[union-attr]
+    local_instance.wait_for_success(waiting)
     assert local_instance.status(waiting_run.run_id) == dg.DagsterRunStatus.SUCCESS
 
 
@@ -63,7 +63,7 @@ def test_a_live_run_is_never_touched(local_instance: LocalInstance) -> None:
     assert local_instance.status(live_run.run_id) == dg.DagsterRunStatus.STARTED
     assert local_instance.slot_holders() == [live_run.run_id]
     local_instance.release_the_slot()
-    assert holder.wait(timeout=WAIT_SECONDS) == 0, holder.stderr.read()  # type: ignore[union-attr]
+    local_instance.wait_for_success(holder)
     assert local_instance.status(live_run.run_id) == dg.DagsterRunStatus.SUCCESS
 
 
