@@ -267,7 +267,7 @@ def _parse_timestamp(source: pl.Expr) -> pl.Expr:
         source.cast(pl.String)
         .str.strip_chars()
         .str.replace(r"[zZ]$", "+00:00")
-        .str.replace(r"([+-]\d{2})$", "${1}:00")
+        .str.replace(r"(:\d{2}(?:\.\d+)?[+-]\d{2})$", "${1}:00")
     )
     candidates = [
         as_text.str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")

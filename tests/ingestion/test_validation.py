@@ -149,3 +149,9 @@ def test_offsets_as_duckdb_and_postgres_write_them_are_read() -> None:
         datetime(2026, 10, 1, 10, tzinfo=UTC),
         datetime(2026, 10, 1, 10, 0, 0, 250000, tzinfo=UTC),
     ]
+
+
+def test_a_bare_date_is_not_mistaken_for_an_offset() -> None:
+    batch = validate(CONTRACT, [[{**GOOD, "created_at": "2026-10-01"}]])
+    assert batch.quarantined.height == 0
+    assert batch.rows.get_column("created_at").to_list() == [datetime(2026, 10, 1, tzinfo=UTC)]
