@@ -17,27 +17,10 @@ import pytest
 from platform_assets.domains.dora.dashboards.files import write_dashboards
 from platform_assets.domains.dora.dashboards.page import Dashboard
 from platform_assets.integrations.duckdb import Warehouse
-from platform_assets.monitoring import Alert
-from platform_assets.monitoring.conditions import Severity
-from platform_assets.monitoring.incident_tracker import TransitionKind
 from platform_assets.monitoring.sinks.jsonl_sink import JsonlSink
 from platform_assets.settings import PROJECT_ROOT
+from tests.monitoring.test_sinks import ALERT
 from tests.security.modes import open_to_others
-
-ALERT = Alert(
-    alert_id="0123456789abcdef",
-    kind=TransitionKind.OPENED,
-    asset_key="raw/deployments",
-    condition="check:pandera_schema",
-    severity=Severity.CRITICAL,
-    stage="GA",
-    route="paging",
-    owners=("team:dora-metrics",),
-    summary="check pandera_schema failed",
-    failing_since=1_800_000_000.0,
-    event_timestamp=1_800_000_000.0,
-    detected_at=1_800_000_012.5,
-)
 
 
 def mode(path: Path) -> str:
