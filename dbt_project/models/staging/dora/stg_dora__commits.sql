@@ -1,3 +1,7 @@
+-- a table, not a view: the pseudonym is computed here, where dbt holds the key
+-- (macros/pii_hmac.sql)
+{{ config(materialized='table') }}
+
 with raw_commits as (
     select * from {{ source('dora_raw', 'commits') }}
 )
@@ -5,8 +9,9 @@ with raw_commits as (
 select
     cast(repo as varchar) as repo,
     lower(trim(cast(sha as varchar))) as sha,
-    -- authors are personal data; the metrics only ever compare them, so a hash serves
-    sha256(lower(trim(cast(author as varchar)))) as author_hash,
+    -- authors are personal data; the metrics only ever compare them, so a keyed
+    -- pseudonym serves (an unkeyed hash of a name is reversed with a list of names)
+    {{ pii_hmac('lower(trim(cast(author as varchar)))') }} as author_hash,
     cast(authored_at as timestamptz) as authored_at,
     -- the message is free text that can hold personal data; only "is it a revert" is
     -- needed downstream (docs/dora-raw-tables.md: a revert starts with `Revert "`)

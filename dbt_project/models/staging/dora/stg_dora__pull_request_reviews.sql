@@ -1,3 +1,7 @@
+-- a table, not a view: the pseudonym is computed here, where dbt holds the key
+-- (macros/pii_hmac.sql)
+{{ config(materialized='table') }}
+
 with raw_reviews as (
     select * from {{ source('dora_raw', 'pull_request_reviews') }}
 )
@@ -5,8 +9,8 @@ with raw_reviews as (
 select
     cast(review_id as varchar) as review_id,
     cast(pr_id as varchar) as pr_id,
-    -- hashed the same way as pull request authors, so "reviewed by someone else" still works
-    sha256(lower(trim(cast(author as varchar)))) as reviewer_hash,
+    -- the same pseudonym as pull request authors, so "reviewed by someone else" still works
+    {{ pii_hmac('lower(trim(cast(author as varchar)))') }} as reviewer_hash,
     cast(created_at as timestamptz) as reviewed_at,
     lower(trim(cast(kind as varchar))) as review_kind,
     cast(_source as varchar) as source_connector,

@@ -1,3 +1,7 @@
+-- a table, not a view: the pseudonym is computed here, where dbt holds the key
+-- (macros/pii_hmac.sql)
+{{ config(materialized='table') }}
+
 with raw_pull_requests as (
     select * from {{ source('dora_raw', 'pull_requests') }}
 )
@@ -6,7 +10,7 @@ select
     cast(pr_id as varchar) as pr_id,
     cast(repo as varchar) as repo,
     cast(number as bigint) as pr_number,
-    sha256(lower(trim(cast(author as varchar)))) as author_hash,
+    {{ pii_hmac('lower(trim(cast(author as varchar)))') }} as author_hash,
     cast(created_at as timestamptz) as created_at,
     cast(merged_at as timestamptz) as merged_at,
     lower(trim(cast(merge_sha as varchar))) as merge_sha,
