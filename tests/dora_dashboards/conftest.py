@@ -98,10 +98,10 @@ def _land_demo_raw_tables(path: Path, as_of: date) -> None:
     assert result.success, "the raw DORA assets failed to land the demo source"
 
 
-@pytest.fixture(scope="session")
-def demo_marts(tmp_path_factory: pytest.TempPathFactory) -> DemoMarts:
-    workdir = tmp_path_factory.mktemp("dora_dashboards")
-    marts = DemoMarts(workdir / "warehouse.duckdb", _last_sunday_a_week_ago(date.today()))
+def build_demo_marts(workdir: Path, as_of: date) -> DemoMarts:
+    """The demo source landed and the DORA models built in ``workdir``, the demo window
+    and dbt pinned to ``as_of``."""
+    marts = DemoMarts(workdir / "warehouse.duckdb", as_of)
     _land_demo_raw_tables(marts.path, marts.as_of)
     if not (DBT_PROJECT_DIR / "target" / "manifest.json").exists():
         parsed = _run_dbt(["parse"], marts.path)
@@ -123,3 +123,20 @@ def demo_marts(tmp_path_factory: pytest.TempPathFactory) -> DemoMarts:
     )
     assert built.returncode == 0, "dbt build failed:\n" + built.stdout[-4000:]
     return marts
+
+
+@pytest.fixture(scope="session")
+def demo_marts(tmp_path_factory: pytest.TempPathFactory) -> DemoMarts:
+    return build_demo_marts(
+        tmp_path_factory.mktemp("dora_dashboards"), _last_sunday_a_week_ago(date.today())
+    )
+
+
+#: A fixed Sunday for the marts whose dashboards are compared with reference figures:
+#: the demo source is seeded, so a fixed window gives the same figures on any day.
+PINNED_AS_OF = date(2026, 11, 29)
+
+
+@pytest.fixture(scope="session")
+def pinned_demo_marts(tmp_path_factory: pytest.TempPathFactory) -> DemoMarts:
+    return build_demo_marts(tmp_path_factory.mktemp("dora_dashboards_pinned"), PINNED_AS_OF)
