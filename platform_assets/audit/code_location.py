@@ -32,6 +32,15 @@ def _from_module(module: ModuleType, origin: str) -> dg.Definitions:
     )
 
 
+def location_name(module_name: str | None = None, file: str | None = None) -> str:
+    """The name a code location goes by when none is given: its top-level package for
+    ``-m`` (what ``dg`` names a project's location, and what workspace.yaml names this
+    one), the file's stem for ``-f``. Waivers are scoped by this name."""
+    if file:
+        return Path(file).stem
+    return (module_name or DEFAULT_MODULE).split(".")[0]
+
+
 def load_definitions(module_name: str | None = None, file: str | None = None) -> dg.Definitions:
     if module_name and file:
         raise CodeLocationLoadError("give either a module (-m) or a file (-f), not both")

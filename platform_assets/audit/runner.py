@@ -11,10 +11,11 @@ from typing import Any, Literal
 import dagster as dg
 
 from platform_assets.audit.asset_facts import AssetFacts, collect_facts
+from platform_assets.audit.code_location import location_name
 from platform_assets.audit.integration_coverage import covered_selections
 from platform_assets.audit.promotion_preview import as_promoted
 from platform_assets.audit.rules import RULES, AuditContext
-from platform_assets.audit.waivers import Waiver, WaiverError, load_waivers, validate_waivers
+from platform_assets.audit.waivers import Waiver, WaiverError, load_waivers, scope_waivers
 from platform_assets.monitoring.alert_routes import AlertRoutes, AlertRoutesError
 from platform_assets.settings import PROJECT_ROOT
 from platform_assets.stages.delivery_stage import DeliveryStage
@@ -78,6 +79,7 @@ class AssetAudit:
 class AuditReport:
     assets: tuple[AssetAudit, ...]
     errors: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = field(default=())
 
     @property
     def violation_count(self) -> int:
@@ -191,6 +193,7 @@ class AuditInputs:
     context: AuditContext
     waivers: tuple[Waiver, ...]
     errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 def load_audit_inputs(
@@ -200,7 +203,10 @@ def load_audit_inputs(
     waivers_path: Path | None,
     tests_dir: Path | None,
     project_root: Path = PROJECT_ROOT,
+    code_location: str | None = None,
 ) -> AuditInputs:
+    """``code_location`` names the location the facts come from, so only its waivers
+    apply (default: this project's)."""
     context = build_context(
         facts, routes_path=routes_path, tests_dir=tests_dir, project_root=project_root
     )
@@ -208,10 +214,13 @@ def load_audit_inputs(
         waivers = load_waivers(waivers_path)
     except WaiverError as error:
         return AuditInputs(tuple(facts), context, (), (str(error),))
-    errors = validate_waivers(
-        waivers, {a.key for a in facts}, {a.group for a in facts if a.group is not None}
+    scoped = scope_waivers(
+        waivers,
+        code_location or location_name(),
+        {a.key for a in facts},
+        {a.group for a in facts if a.group is not None},
     )
-    return AuditInputs(tuple(facts), context, tuple(waivers), tuple(errors))
+    return AuditInputs(tuple(facts), context, scoped.waivers, scoped.errors, scoped.warnings)
 
 
 def audit_facts(
@@ -222,6 +231,7 @@ def audit_facts(
     tests_dir: Path | None,
     project_root: Path = PROJECT_ROOT,
     today: date | None = None,
+    code_location: str | None = None,
 ) -> AuditReport:
     inputs = load_audit_inputs(
         facts,
@@ -229,11 +239,13 @@ def audit_facts(
         waivers_path=waivers_path,
         tests_dir=tests_dir,
         project_root=project_root,
+        code_location=code_location,
     )
     if inputs.errors:
-        return AuditReport((), inputs.errors)
+        return AuditReport((), inputs.errors, inputs.warnings)
     return AuditReport(
-        tuple(evaluate_asset(asset, inputs.context, inputs.waivers, today) for asset in facts)
+        tuple(evaluate_asset(asset, inputs.context, inputs.waivers, today) for asset in facts),
+        warnings=inputs.warnings,
     )
 
 
@@ -245,6 +257,7 @@ def audit_definitions(
     tests_dir: Path | None,
     project_root: Path = PROJECT_ROOT,
     today: date | None = None,
+    code_location: str | None = None,
 ) -> AuditReport:
     return audit_facts(
         collect_facts(defs),
@@ -253,4 +266,5 @@ def audit_definitions(
         tests_dir=tests_dir,
         project_root=project_root,
         today=today,
+        code_location=code_location,
     )

@@ -1,6 +1,6 @@
 """``platform-assets``: the platform's command line.
 
-platform-assets audit [-m MODULE | -f FILE] [--format table|json]
+platform-assets audit [-m MODULE | -f FILE] [--location NAME] [--format table|json]
 platform-assets docs [--check]
 platform-assets runs recover
 """
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from platform_assets.cli.evaluation import add_location_arguments
+from platform_assets.cli.evaluation import add_location_arguments, audited_location
 from platform_assets.settings import PROJECT_ROOT, alert_routes_path, waivers_path
 
 
@@ -37,8 +37,11 @@ def _audit(args: argparse.Namespace) -> int:
         waivers_path=Path(args.waivers) if args.waivers else waivers_path(),
         tests_dir=Path(args.tests_dir) if args.tests_dir else PROJECT_ROOT / "tests",
         project_root=Path(args.project_root) if args.project_root else PROJECT_ROOT,
+        code_location=audited_location(args),
     )
     print(report_as_json(report) if args.format == "json" else report_as_table(report))
+    for message in report.warnings:
+        print(f"platform-assets audit: warning: {message}", file=sys.stderr)
     for message in report.errors:
         print(f"platform-assets audit: {message}", file=sys.stderr)
     return report.exit_code

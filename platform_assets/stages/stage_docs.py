@@ -70,6 +70,7 @@ A waiver is an owned, reasoned, time-boxed exception to one requirement. Waivers
 in `config/waivers.yaml` (or the file `PLATFORM_WAIVERS` names):
 
 ```yaml
+code_location: platform_assets
 waivers:
   - assets: [marts/fct_example, "group:dora_marts"]
     requirement: BETA.RUNBOOK
@@ -81,6 +82,14 @@ waivers:
 A waived requirement shows as `waived` in the audit, with its owner, reason and expiry.
 An expired waiver is itself a violation. A waiver that names an unknown asset or an
 unknown requirement id is a configuration error: the audit exits 2.
+
+Waivers belong to a code location: `code_location` at the top of the file scopes all its
+waivers, and a waiver may name its own; a waiver naming none belongs to whichever location
+is audited. The audit applies only the audited location's waivers (named by `--location`,
+by default the module's top-level package or the file's stem: `platform_assets` here). An
+asset that another location's waiver names and the audited one does not have is only a
+warning, so `platform-assets audit -m their.module` judges any team's code with this
+project's waivers file in place.
 
 ## Exit codes
 
