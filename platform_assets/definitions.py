@@ -1,20 +1,39 @@
-"""The code location: every asset, check, schedule and sensor of the platform.
+"""The code location: every domain's definitions, merged with the platform's own.
 
-Runs use the in-process executor: every step writes or reads the one DuckDB file, which
-one process at a time may open for writing, and the `duckdb_warehouse` pool (limit 1 in
-dagster.yaml) serializes those steps across runs. The executor records each run's worker
-process, so that the `dead_run_recovery` sensor (and `platform-assets runs recover`) can
-fail a run whose worker was killed and free the slot it holds (docs/monitoring.md).
+A domain is a folder, ``platform_assets/domains/<name>/``, whose ``definitions`` module
+exposes ``defs``. The domains are discovered by iterating that package, not listed here,
+so adding one touches nothing outside its folders. The module (not the package's
+``__init__``) holds ``defs`` so that importing a domain's schemas or demo source does not
+build its whole definitions.
+
+Why not Dagster's components (``dg.load_from_defs_folder``): it needs a ``dg`` project
+(``[tool.dg]`` in pyproject.toml) and loads every module of the defs folder, collecting
+each top-level Dagster object it finds, so a domain's helper modules (its demo source,
+its dashboard renderer) would be imported and scanned on every load, and an object
+re-exported by two modules would be found twice. The domains here are plain Python
+packages that build their own ``Definitions``; discovery needs ``pkgutil`` and one
+``Definitions.merge``, and keeps each domain's declarations in Python where the type
+checker sees them.
+
+The platform's own part: the dbt project's assets (every domain's models, one manifest),
+the stage scorecard, the alert and dead-run sensors, the warehouse and dbt resources and
+the executor. Runs use the in-process executor: every step writes or reads the one DuckDB
+file, which one process at a time may open for writing, and the `duckdb_warehouse` pool
+(limit 1 in dagster.yaml) serializes those steps across runs. The executor records each
+run's worker process, so that the `dead_run_recovery` sensor (and `platform-assets runs
+recover`) can fail a run whose worker was killed and free the slot it holds
+(docs/monitoring.md).
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from types import ModuleType
+
 import dagster as dg
 
-from platform_assets.domains.dora.dashboards.asset import dora_dashboards
-from platform_assets.domains.dora.raw_assets import raw_assets
-from platform_assets.domains.dora.refresh_schedule import dora_refresh_job, dora_refresh_schedule
-from platform_assets.domains.dora.sources import dora_source_from_env
+import platform_assets.domains
 from platform_assets.integrations.dbt.assets import (
     build_dbt_column_stability_check,
     dbt_project_models,
@@ -28,19 +47,34 @@ from platform_assets.runtime.recording_executor import recording_run_workers
 from platform_assets.runtime.sensor import build_dead_run_sensor
 from platform_assets.settings import DEFAULT_WAREHOUSE, WAREHOUSE_ENV, env_or_default
 
-warehouse_database = env_or_default(WAREHOUSE_ENV, DEFAULT_WAREHOUSE)
 
-defs = dg.Definitions(
-    assets=[*raw_assets, dbt_project_models, dora_dashboards, stage_scorecard],
-    asset_checks=[build_dbt_column_stability_check(dbt_project_models)],
-    jobs=[dora_refresh_job],
-    schedules=[dora_refresh_schedule],
-    sensors=[build_alert_sensor(), build_dead_run_sensor()],
-    resources={
-        "warehouse": Warehouse(database=warehouse_database),
-        "warehouse_io_manager": WarehouseIOManager(database=warehouse_database),
-        "dbt": PlatformDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
-        "dora_source": dora_source_from_env(),
-    },
-    executor=recording_run_workers(dg.in_process_executor),
-)
+def domain_definitions(domains: ModuleType = platform_assets.domains) -> list[dg.Definitions]:
+    """The ``defs`` of every domain package under ``domains``, by name."""
+    return [
+        importlib.import_module(f"{domains.__name__}.{found.name}.definitions").defs
+        for found in sorted(pkgutil.iter_modules(domains.__path__), key=lambda m: m.name)
+        if found.ispkg
+    ]
+
+
+def platform_definitions() -> dg.Definitions:
+    """What every code location of the platform carries, whatever its domains."""
+    warehouse_database = env_or_default(WAREHOUSE_ENV, DEFAULT_WAREHOUSE)
+    return dg.Definitions(
+        assets=[dbt_project_models, stage_scorecard],
+        asset_checks=[build_dbt_column_stability_check(dbt_project_models)],
+        sensors=[build_alert_sensor(), build_dead_run_sensor()],
+        resources={
+            "warehouse": Warehouse(database=warehouse_database),
+            "warehouse_io_manager": WarehouseIOManager(database=warehouse_database),
+            "dbt": PlatformDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
+        },
+        executor=recording_run_workers(dg.in_process_executor),
+    )
+
+
+def code_location(domains: ModuleType = platform_assets.domains) -> dg.Definitions:
+    return dg.Definitions.merge(platform_definitions(), *domain_definitions(domains))
+
+
+defs = code_location()

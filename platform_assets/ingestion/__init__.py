@@ -1,6 +1,8 @@
 """The one ingestion interface (``Connector``) and the machinery every connector shares:
 a resilient HTTP client, pagination, validation with quarantine, and a transactional,
-idempotent landing into DuckDB with persisted cursors."""
+idempotent landing into DuckDB with persisted cursors; a registry of source kinds, and
+the builder of raw assets (``raw_asset``, imported from its module: it needs the stages
+and the warehouse, which a connector does not)."""
 
 from platform_assets.ingestion.connector import Connector, RecordBatch, Records, Rejected
 from platform_assets.ingestion.contract import LINEAGE_COLUMNS, ColumnKind, TableContract
@@ -15,6 +17,12 @@ from platform_assets.ingestion.ops_tables import CURSORS_TABLE, QUARANTINE_TABLE
 from platform_assets.ingestion.pagination import link_header_pages, offset_pages
 from platform_assets.ingestion.report import IngestionReport
 from platform_assets.ingestion.runner import IngestionFailed, ingest
+from platform_assets.ingestion.source_registry import (
+    ConnectorFactory,
+    ConnectorSource,
+    SourceChoice,
+    SourceRegistry,
+)
 
 __all__ = [
     "CURSORS_TABLE",
@@ -23,6 +31,8 @@ __all__ = [
     "QUARANTINE_TABLE",
     "ColumnKind",
     "Connector",
+    "ConnectorFactory",
+    "ConnectorSource",
     "FailureCategory",
     "IngestionFailed",
     "IngestionReport",
@@ -32,7 +42,9 @@ __all__ = [
     "RequestStats",
     "ResilientHttpClient",
     "RetrySettings",
+    "SourceChoice",
     "SourceError",
+    "SourceRegistry",
     "TableContract",
     "ingest",
     "link_header_pages",

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import dagster as dg
 import pytest
 
-from platform_assets.domains.dora import raw_assets
+from platform_assets.domains.dora.raw_assets import raw_assets
 from platform_assets.domains.dora.sources import dora_source_from_env
 from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
 from tests.connectors.fakes.github_api import FakeGitHub, deployment

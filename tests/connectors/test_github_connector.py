@@ -9,8 +9,9 @@ from collections.abc import Iterator
 import dagster as dg
 import pytest
 
-from platform_assets.domains.dora import DoraSource, raw_assets
+from platform_assets.domains.dora.raw_assets import raw_assets
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
+from platform_assets.domains.dora.sources import DoraSource
 from platform_assets.ingestion import (
     FailureCategory,
     IngestionFailed,
@@ -405,18 +406,16 @@ def test_a_failure_keeps_nothing_and_names_its_category(github, warehouse, log) 
     assert load(github, "deployments", warehouse, log, run_id="run-2").inserted == 4
 
 
-def test_the_asset_reports_quarantine_in_its_materialization(github, tmp_path) -> None:
+def test_the_asset_reports_quarantine_in_its_materialization(github, tmp_path, monkeypatch) -> None:
     github.repository(REPO).deployments.append(
         deployment(8, "2026-10-04T12:00:00Z", "h8", environment="moon")
     )
     github.repository(REPO).statuses[8] = [status("success", "2026-10-04T12:05:00Z")]
     database = str(tmp_path / "warehouse.duckdb")
-    source = DoraSource(
-        kind="github",
-        github_api_url=github.base_url,
-        github_repositories=REPO,
-        http_backoff_seconds=0.01,
-    )
+    monkeypatch.setenv("PLATFORM_GITHUB_API_URL", github.base_url)
+    monkeypatch.setenv("PLATFORM_GITHUB_REPOSITORIES", REPO)
+    monkeypatch.setenv("PLATFORM_HTTP_BACKOFF_SECONDS", "0.01")
+    source = DoraSource(kind="github")
     deployments_asset = next(a for a in raw_assets if a.key == dg.AssetKey(["raw", "deployments"]))
     result = dg.materialize(
         [deployments_asset],

@@ -5,18 +5,26 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from platform_assets.domains.dora import DoraSource, raw_assets
+from platform_assets.domains.dora.raw_assets import raw_assets
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
+from platform_assets.domains.dora.sources import DoraSource
 from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
 from platform_assets.stages import DeliveryStage
 from tests.ingestion.conftest import END, all_tables
+
+
+@pytest.fixture(autouse=True)
+def demo_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo source's settings come from the environment, as in production."""
+    monkeypatch.setenv("PLATFORM_DORA_DEMO_END", END.isoformat())
+    monkeypatch.setenv("PLATFORM_DORA_DEMO_DAYS", "30")
 
 
 def materialize(instance, database: str, run_config: dict | None = None) -> dg.ExecuteInJobResult:
     return dg.materialize(
         raw_assets,
         resources={
-            "dora_source": DoraSource(demo_end=END.isoformat(), demo_days=30),
+            "dora_source": DoraSource(),
             "warehouse": Warehouse(database=database),
             "warehouse_io_manager": WarehouseIOManager(database=database),
         },

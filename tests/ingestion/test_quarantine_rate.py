@@ -10,8 +10,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from platform_assets.domains.dora import DoraSource, raw_assets
-from platform_assets.domains.dora.raw_assets import raw_table_asset
+from platform_assets.domains.dora.raw_assets import dora_raw_asset, raw_assets
+from platform_assets.domains.dora.sources import DoraSource
 from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
 from platform_assets.stages import DeliveryStage
 from tests.connectors.conftest import rows
@@ -33,18 +33,19 @@ i-2,checkout,Slow,,2026-10-02T11:00:00Z,SEV2,opsgenie
 i-3,checkout,Errors,,,SEV3,opsgenie
 """
 DEPLOYMENTS = next(a for a in raw_assets if a.key == dg.AssetKey(["raw", "deployments"]))
-ALPHA_INCIDENTS = raw_table_asset("incidents", DeliveryStage.ALPHA, "Incidents, at Alpha.")
+ALPHA_INCIDENTS = dora_raw_asset("incidents", DeliveryStage.ALPHA, "Incidents, at Alpha.")
 
 
 @pytest.fixture
-def resources(tmp_path: Path) -> dict[str, object]:
+def resources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     files = tmp_path / "export"
     files.mkdir()
     (files / "deployments.csv").write_text(DEPLOYMENTS_WITHOUT_FINISH)
     (files / "incidents.csv").write_text(INCIDENTS_MOSTLY_BAD)
+    monkeypatch.setenv("PLATFORM_DORA_FILES_DIR", str(files))
     database = str(tmp_path / "warehouse.duckdb")
     return {
-        "dora_source": DoraSource(kind="files", files_directory=str(files)),
+        "dora_source": DoraSource(kind="files"),
         "warehouse": Warehouse(database=database),
         "warehouse_io_manager": WarehouseIOManager(database=database),
     }

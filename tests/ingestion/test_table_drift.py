@@ -7,8 +7,9 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from platform_assets.domains.dora import DoraSource, raw_assets
+from platform_assets.domains.dora.raw_assets import raw_assets
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
+from platform_assets.domains.dora.sources import DoraSource
 from platform_assets.ingestion import FailureCategory, IngestionFailed, ingest
 from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
 from tests.ingestion.conftest import END, all_tables, demo
@@ -61,7 +62,9 @@ def test_nullability_and_extra_required_columns_are_named(warehouse, log) -> Non
     assert "note" not in message, "an extra nullable column takes NULL and harms nothing"
 
 
-def test_the_asset_fails_once_without_retrying(tmp_path) -> None:
+def test_the_asset_fails_once_without_retrying(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("PLATFORM_DORA_DEMO_END", END.isoformat())
+    monkeypatch.setenv("PLATFORM_DORA_DEMO_DAYS", "5")
     database = str(tmp_path / "warehouse.duckdb")
     warehouse = Warehouse(database=database)
     with warehouse.connect() as connection:
@@ -73,7 +76,7 @@ def test_the_asset_fails_once_without_retrying(tmp_path) -> None:
     result = dg.materialize(
         [deployments],
         resources={
-            "dora_source": DoraSource(demo_end=END.isoformat(), demo_days=5),
+            "dora_source": DoraSource(),
             "warehouse": warehouse,
             "warehouse_io_manager": WarehouseIOManager(database=database),
         },
