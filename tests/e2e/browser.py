@@ -34,13 +34,22 @@ class BrowserUnavailable(RuntimeError):
     """Chromium is missing; the message says how to install it."""
 
 
+def chromium_missing() -> str | None:
+    """Why no browser test can run here, naming the fix; None when Chromium is installed."""
+    if CHROMIUM.exists():
+        return None
+    return (
+        f"{CHROMIUM} not found: install it with `sudo apt-get install -y chromium` or set "
+        "E2E_CHROMIUM to its path (.ci/run installs it in CI)"
+    )
+
+
 @contextmanager
 def chromium_page() -> Iterator[Page]:
     """A fresh page in a fresh headless Chromium, closed on exit."""
-    if not CHROMIUM.exists():
-        raise BrowserUnavailable(
-            f"{CHROMIUM} not found: `apt-get install -y chromium` (.ci/run does it in CI)"
-        )
+    missing = chromium_missing()
+    if missing is not None:
+        raise BrowserUnavailable(missing)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS

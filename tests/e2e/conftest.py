@@ -5,17 +5,24 @@ materializing the whole graph more, so both happen once: ``dagster_dev`` starts 
 on ``workspace.yaml`` with a fresh instance, warehouse, alert logs and dashboards folder
 (nothing is written under ``data/``), and ``materialized`` launches one run of every asset
 and check through GraphQL and waits for it to succeed.
+
+The browser tests need Debian's Chromium. On a machine without it they are skipped with a
+notice naming the install command, so `make test` passes on a fresh clone; under CI
+(``CI=true``, which ``.ci/run`` sets after installing the browser) they are mandatory and
+a missing browser fails them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.e2e.asset_run import Materialized, fetch_repository, launch_all_assets
+from tests.e2e.browser import BrowserUnavailable, chromium_missing
 from tests.e2e.dagster_dev import PROJECT_ROOT, DagsterDev, run_dagster_dev
 
 WORKSPACE = PROJECT_ROOT / "workspace.yaml"
@@ -23,6 +30,58 @@ ALERT_ROUTES = PROJECT_ROOT / "config" / "alert_routes.yaml"
 #: Seconds for the code location to load (dbt manifest included) and for the full run.
 LOAD_TIMEOUT = 180.0
 RUN_TIMEOUT = 240.0
+#: The fixture that opens Chromium: a test that requests it is a browser test.
+BROWSER_FIXTURE = "page"
+#: Values of CI that mean "this is a CI run" (GitHub Actions and most CI systems set true).
+CI_VALUES = frozenset({"true", "1", "yes"})
+#: The notice the run ends with when browser tests were skipped.
+_BROWSER_NOTICE = pytest.StashKey[str]()
+#: On a browser test that must run but cannot: why.
+_BROWSER_MISSING = pytest.StashKey[str]()
+
+
+def browser_skip_reason(environ: Mapping[str, str], missing: str | None) -> str | None:
+    """Why the browser tests are skipped, or None when they run: they run wherever
+    Chromium is installed, and in CI even without it (and fail, naming the fix)."""
+    if missing is None or environ.get("CI", "").strip().lower() in CI_VALUES:
+        return None
+    return f"browser tests skipped: {missing}; with CI=true they are mandatory"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    missing = chromium_missing()
+    if missing is None:
+        return
+    # The hook sees the whole session's items, not only this folder's.
+    here = Path(__file__).parent
+    browser_tests = [
+        item
+        for item in items
+        if item.path.is_relative_to(here) and BROWSER_FIXTURE in getattr(item, "fixturenames", ())
+    ]
+    reason = browser_skip_reason(os.environ, missing)
+    for item in browser_tests:
+        if reason is None:
+            item.stash[_BROWSER_MISSING] = missing
+        else:
+            item.add_marker(pytest.mark.skip(reason=reason))
+    if browser_tests and reason is not None:
+        config.stash[_BROWSER_NOTICE] = f"{len(browser_tests)} {reason}"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A browser test that must run without a browser fails before its fixtures start
+    `dagster dev` and materialize the whole graph for nothing."""
+    missing = item.stash.get(_BROWSER_MISSING, None)
+    if missing is not None:
+        raise BrowserUnavailable(missing)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    notice = terminalreporter.config.stash.get(_BROWSER_NOTICE, None)
+    if notice:
+        terminalreporter.write_sep("=", notice, yellow=True)
 
 
 def workspace_location_name(workspace: Path = WORKSPACE) -> str:
