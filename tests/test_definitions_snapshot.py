@@ -1,20 +1,24 @@
 """The resolved spec of every asset is snapshot-tested, so an unintended change to a
 definition (a key, a stage, an owner, a check, a freshness policy) shows in review.
 
-After an intended change: `UPDATE_SNAPSHOTS=1 pytest tests/test_definitions_snapshot.py`
-and commit tests/snapshots/asset_specs.json with the change.
+The snapshot is syrupy's JSON, in tests/__snapshots__/test_definitions_snapshot/. After an
+intended change: `.venv/bin/pytest tests/test_definitions_snapshot.py --snapshot-update`,
+review the diff and commit the snapshot with the change.
 """
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import pytest
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.json import JSONSnapshotExtension
 
-SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_specs.json"
+
+@pytest.fixture
+def snapshot_json(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    return snapshot.use_extension(JSONSnapshotExtension)
 
 
 def _freshness(policy: Any) -> dict[str, Any] | None:
@@ -53,15 +57,7 @@ def resolved_specs(defs: dg.Definitions) -> dict[str, Any]:
     return specs
 
 
-def test_resolved_asset_specs_match_the_snapshot():
+def test_resolved_asset_specs_match_the_snapshot(snapshot_json: SnapshotAssertion):
     from platform_assets.definitions import defs
 
-    current = resolved_specs(defs)
-    rendered = json.dumps(current, indent=2, sort_keys=True) + "\n"
-    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
-        SNAPSHOT.write_text(rendered)
-    assert SNAPSHOT.exists(), "no snapshot yet: run with UPDATE_SNAPSHOTS=1 and commit it"
-    assert SNAPSHOT.read_text() == rendered, (
-        "the resolved asset specs changed: review the diff, then run "
-        "`UPDATE_SNAPSHOTS=1 pytest tests/test_definitions_snapshot.py` and commit the snapshot"
-    )
+    assert resolved_specs(defs) == snapshot_json
