@@ -6,12 +6,12 @@ The renderers also run on marts with no rows, as before the first deployment.
 
 from __future__ import annotations
 
-import html
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
+from markupsafe import escape
 
 from platform_assets.domains.dora.dashboards import MARTS_READ, Dashboard, render_dashboards
 from tests.dora_dashboards.conftest import DemoMarts
@@ -66,13 +66,13 @@ def test_hostile_values_are_shown_escaped_on_every_dashboard(hostile_dashboards)
     for dashboard in hostile_dashboards:
         assert "<script" not in dashboard.html, dashboard.key
         assert "<b>elite" not in dashboard.html, dashboard.key
-        assert html.escape(HOSTILE) in dashboard.html, dashboard.key
+        assert escape(HOSTILE) in dashboard.html, dashboard.key
 
 
 def test_hostile_incidents_and_pull_requests_are_escaped(hostile_dashboards) -> None:
     pages = {dashboard.key: dashboard.html for dashboard in hostile_dashboards}
-    assert f"<td>{html.escape(HOSTILE)}-incident</td>" in pages["recovery_time"]
-    assert f"<td>{html.escape(HOSTILE)}-pr</td>" in pages["lead_time"]
+    assert f"<td>{escape(HOSTILE)}-incident</td>" in pages["recovery_time"]
+    assert f"<td>{escape(HOSTILE)}-pr</td>" in pages["lead_time"]
 
 
 def test_an_unknown_level_gets_the_neutral_badge_and_an_open_incident_a_dashed_bar(
@@ -81,7 +81,7 @@ def test_an_unknown_level_gets_the_neutral_badge_and_an_open_incident_a_dashed_b
     pages = {dashboard.key: dashboard.html for dashboard in hostile_dashboards}
     for key in ("deployment_frequency", "lead_time", "change_failure_rate", "recovery_time"):
         assert 'class="badge badge-none"' in pages[key]
-        assert html.escape(HOSTILE_LEVEL) in pages[key]
+        assert escape(HOSTILE_LEVEL) in pages[key]
     assert '<rect class="span open"' in pages["recovery_time"]
 
 

@@ -1,9 +1,10 @@
 """Self-contained HTML dashboards of the DORA metrics, one per metric family.
 
-Each family module reads its marts and returns a ``Dashboard`` (see ``page.py``); the
-``dora_dashboards`` asset (``asset.py``) writes them to files. The pages render offline:
-inline CSS and inline SVG charts drawn in Python (``svg_charts.py``), every value from
-the data escaped (``markup.py``).
+Each family module reads its marts and renders its Jinja2 template (``templates/``) with
+the figures and chart specs (``charts.py``) it gathered, as a ``Dashboard`` (see
+``page.py``); the ``dora_dashboards`` asset (``asset.py``) writes them to files. The
+pages render offline: inline CSS and inline SVG, every value from the data escaped by
+the template environment.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ MARTS_READ: Final = tuple(
 
 def render_dashboards(connection: duckdb.DuckDBPyConnection) -> list[Dashboard]:
     """Every dashboard, rendered from the marts on ``connection``, a thread per page:
-    while one page waits for DuckDB or polars (which release the GIL), another is drawn
-    in Python."""
+    while one page waits for DuckDB or polars (which release the GIL), another is
+    written by its template."""
 
     def render(renderer: Renderer) -> Dashboard:
         # A connection serves one thread at a time: each page reads through its own.

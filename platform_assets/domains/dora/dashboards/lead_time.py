@@ -15,40 +15,20 @@ import duckdb
 import polars as pl
 
 from platform_assets.domains.dora.dashboards import formatting as fmt
-from platform_assets.domains.dora.dashboards.levels import badge_table, read_levels
-from platform_assets.domains.dora.dashboards.page import (
-    Column,
-    Dashboard,
-    Fragments,
-    Section,
-    empty,
-    legend,
-    render_page,
-    scrolling,
-    table,
-)
-from platform_assets.domains.dora.dashboards.reading import (
-    period_of,
-    read,
-    weekly,
-)
-from platform_assets.domains.dora.dashboards.svg_charts import (
-    Line,
-    Segment,
-    StackedRow,
-    stacked_bars,
-)
-from platform_assets.domains.dora.dashboards.trends import TrendLine, weekly_trends
+from platform_assets.domains.dora.dashboards.charts import StackedBars, StackedRow
+from platform_assets.domains.dora.dashboards.levels import read_levels
+from platform_assets.domains.dora.dashboards.page import Dashboard, render_page
+from platform_assets.domains.dora.dashboards.reading import period_of, read, weekly
+from platform_assets.domains.dora.dashboards.trends import TrendChart, TrendLine, weekly_trend
 
 KEY: Final = "lead_time"
-TITLE: Final = "Lead time for changes"
 MARTS: Final = (
     "agg_lead_time_for_changes",
     "fct_pull_request_stages",
     "agg_dora_performance_levels",
 )
 
-#: The pull request stages of the spec, in order: column and colour.
+#: The pull request stages of the spec, in order: name, column and colour.
 STAGES: Final = (
     ("coding", "coding_time_hours", "#7b61ff"),
     ("pickup", "pickup_time_hours", "#d9822b"),
@@ -64,6 +44,7 @@ PERCENTILE_SERIES: Final = (
     ("p75", "p75_lead_time_hours", "#d9822b", True),
     ("p90", "p90_lead_time_hours", "#c81e1e", True),
 )
+_STAGE_COLUMNS: Final = ", ".join(column for _, column, _ in STAGES)
 
 
 def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
@@ -72,61 +53,44 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
         "agg_lead_time_for_changes",
         ["deployed_change_count", *(column for _, column, _, _ in PERCENTILE_SERIES)],
     )
-    stages = _stage_medians(connection)
-    sections = [
-        Section(
-            "Performance levels: lead time for changes",
+    stages = list(_stage_medians(connection).iter_rows(named=True))
+    return render_page(
+        KEY,
+        subtitle="From first commit to production, with the pull request stages",
+        period=period_of(lead),
+        levels=read_levels(connection, "lead_time_for_changes", fmt.hours),
+        trend=weekly_trend(
             [
-                badge_table(
-                    read_levels(connection, "lead_time_for_changes"),
-                    value_label="median lead time (level window)",
+                TrendChart(
+                    "lead time per week",
+                    [
+                        TrendLine(lead, column, name, color, dashed)
+                        for name, column, color, dashed in PERCENTILE_SERIES
+                    ],
                     value_format=fmt.hours,
+                    tick_format=fmt.hours_tick,
                 )
             ],
-            "Level per State of DevOps report year, rated on the median lead time over the "
-            "level window. * marks a value in a gap of that year's bands.",
+            no_weeks="No changes deployed yet.",
         ),
-        Section(
-            "Trend per service",
-            _trends(lead),
-            "Weekly median, p75 and p90 lead time of the changes whose deployment finished "
-            "that week (first commit to production). No point in a week without changes.",
+        stages=STAGES,
+        stage_rows=stages,
+        stage_chart=StackedBars(
+            "Median hours per pull request stage, per service",
+            [
+                StackedRow(
+                    row["service"],
+                    [row[column] for _, column, _ in STAGES],
+                    note=f"{row['pull_requests']} PRs",
+                )
+                for row in stages
+            ],
+            [(name, color) for name, _, color in STAGES],
+            fmt.hours,
         ),
-        Section(
-            "Drill-down: pull request stages",
-            _stage_breakdown(stages),
-            "Median hours per stage over every pull request in the warehouse: coding "
-            "(first commit to opened), pickup (opened to first review by someone else), "
-            "review (first review to merged), deploy (merged to the deployment that "
-            "shipped it). Medians of each stage do not add up to the median cycle time.",
-        ),
-        Section(
-            f"Slowest pull requests (top {SLOWEST_SHOWN} by cycle time)",
-            _slowest(connection),
-            "Cycle time is the sum of the stages that exist.",
-        ),
-    ]
-    period = period_of(lead)
-    html = render_page(
-        key=KEY,
-        title=TITLE,
-        subtitle="From first commit to production, with the pull request stages",
-        period=period,
-        sections=sections,
-    )
-    return Dashboard(KEY, TITLE, html, period)
-
-
-def _trends(lead: pl.DataFrame) -> Fragments:
-    return weekly_trends(
-        [
-            TrendLine(lead, column, Line(name, color, dashed))
-            for name, column, color, dashed in PERCENTILE_SERIES
-        ],
-        chart_title="lead time per week",
-        value_format=fmt.hours,
-        tick_format=fmt.hours_tick,
-        no_weeks="No changes deployed yet.",
+        slowest_shown=SLOWEST_SHOWN,
+        slowest=list(_slowest(connection).iter_rows(named=True)),
+        not_deployed=NOT_DEPLOYED,
     )
 
 
@@ -154,61 +118,14 @@ def _stage_medians(connection: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
 
 
-def _stage_breakdown(stages: pl.DataFrame) -> Fragments:
-    if stages.height == 0:
-        return [empty("No pull requests yet.")]
-    rows = list(stages.iter_rows(named=True))
-    chart = stacked_bars(
-        [
-            StackedRow(
-                row["service"],
-                [row[column] for _, column, _ in STAGES],
-                note=f"{row['pull_requests']} PRs",
-            )
-            for row in rows
-        ],
-        [Segment(name, color) for name, _, color in STAGES],
-        title="Median hours per pull request stage, per service",
-        value_format=fmt.hours,
-    )
-    breakdown = table(
-        [
-            Column("service", stages["service"].to_list()),
-            Column(
-                "pull requests",
-                [fmt.number(count) for count in stages["pull_requests"].to_list()],
-                numeric=True,
-            ),
-            *(_hours_column(f"{name} (median)", stages[column]) for name, column, _ in STAGES),
-            _hours_column("cycle time (median)", stages["cycle_time_hours"]),
-        ]
-    )
-    return [legend([(name, color) for name, _, color in STAGES]), chart, breakdown]
-
-
-def _hours_column(header: str, hours: pl.Series) -> Column:
-    return Column(header, fmt.durations(hours), numeric=True)
-
-
-def _slowest(connection: duckdb.DuckDBPyConnection) -> Fragments:
-    stage_columns = ", ".join(column for _, column, _ in STAGES)
-    slowest = read(
+def _slowest(connection: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return read(
         connection,
         f"""
-        select pr_id, service, merged_at, {stage_columns}, cycle_time_hours
+        select pr_id, service, merged_at, {_STAGE_COLUMNS}, cycle_time_hours
         from marts.fct_pull_request_stages
         where cycle_time_hours is not null
         order by cycle_time_hours desc, pr_id
         limit {SLOWEST_SHOWN}
         """,
     )
-    if slowest.height == 0:
-        return [empty("No pull request has a cycle time yet.")]
-    columns = [
-        Column("pull request", slowest["pr_id"].to_list()),
-        Column("service", [service or NOT_DEPLOYED for service in slowest["service"].to_list()]),
-        Column("merged", [fmt.instant(merged) for merged in slowest["merged_at"].to_list()]),
-        *(_hours_column(name, slowest[column]) for name, column, _ in STAGES),
-        _hours_column("cycle time", slowest["cycle_time_hours"]),
-    ]
-    return scrolling(table(columns))

@@ -1,4 +1,4 @@
-"""Reading the marts for the dashboards, and shaping weekly rows into chart points.
+"""Reading the marts for the dashboards.
 
 The dashboards read the marts as dbt wrote them, on the read-only connection the asset
 opens, so a dashboard always agrees with the tables and with the metadata figures.
@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Final
 
 import duckdb
 import polars as pl
-
-from platform_assets.domains.dora.dashboards.formatting import short_day
 
 
 def read(connection: duckdb.DuckDBPyConnection, query: str) -> pl.DataFrame:
@@ -41,10 +38,6 @@ def week_starts(*frames: pl.DataFrame) -> list[date]:
     return sorted(starts)
 
 
-def week_labels(starts: Sequence[date]) -> list[str]:
-    return [short_day(start) for start in starts]
-
-
 def services(*frames: pl.DataFrame) -> list[str]:
     names: set[str] = set()
     for frame in frames:
@@ -60,41 +53,6 @@ def per_service(names: Sequence[str], frame: pl.DataFrame, **aggregations: pl.Ex
     totals = frame.group_by("service").agg(**aggregations)
     return pl.DataFrame({"service": names}, schema={"service": pl.String}).join(
         totals, on="service", how="left", maintain_order="left"
-    )
-
-
-#: The last of a service's rows for a week, in a frame ordered as ``weekly`` orders it.
-_LAST_OF_WEEK: Final = (
-    (pl.col("service") != pl.col("service").shift(-1))
-    | (pl.col("period_start") != pl.col("period_start").shift(-1))
-).fill_null(True)
-
-
-def weekly_points(
-    lines: Sequence[tuple[pl.DataFrame, str]], starts: Sequence[date], names: Sequence[str]
-) -> pl.DataFrame:
-    """The points of a set of per-service charts, one line per (frame, column) of
-    ``lines``: ``chart`` (position of the service in ``names``), ``line``, ``x``
-    (position of the week in ``starts``) and ``value``. Null values are left out; where
-    a service has several rows for a week, the last counts."""
-    charts = pl.DataFrame(
-        {"service": names, "chart": range(len(names))},
-        schema={"service": pl.String, "chart": pl.Int64},
-    )
-    slots = pl.DataFrame(
-        {"period_start": starts, "x": range(len(starts))},
-        schema={"period_start": pl.Date, "x": pl.Int64},
-    )
-    return pl.concat(
-        [
-            frame.select("service", "period_start", value=pl.col(column).cast(pl.Float64))
-            .filter(_LAST_OF_WEEK)
-            .join(charts, on="service")
-            .join(slots, on="period_start")
-            .filter(pl.col("value").is_not_null())
-            .select("chart", pl.lit(line, pl.Int64).alias("line"), "x", "value")
-            for line, (frame, column) in enumerate(lines)
-        ]
     )
 
 

@@ -1,6 +1,5 @@
-"""The weekly trend per service that the lead time, change failure and recovery
-dashboards share: one line chart per service over the same weeks, a line per weekly mart
-column, under one legend."""
+"""The weekly trend per service that every dashboard shows: a card per service holding
+the same charts over the same weeks, under one legend."""
 
 from __future__ import annotations
 
@@ -9,52 +8,82 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from platform_assets.domains.dora.dashboards.page import Fragments, cards, empty, legend
-from platform_assets.domains.dora.dashboards.reading import (
-    services,
-    week_labels,
-    week_starts,
-    weekly_points,
-)
-from platform_assets.domains.dora.dashboards.svg_charts import Line, ValueFormat, line_charts
+from platform_assets.domains.dora.dashboards.charts import Series, ValueFormat, WeeklyChart
+from platform_assets.domains.dora.dashboards.formatting import short_day
+from platform_assets.domains.dora.dashboards.reading import services, week_starts
 
 
 @dataclass(frozen=True)
 class TrendLine:
-    """One line of every service's chart: ``column`` of a weekly mart frame, drawn as
-    ``line``; the legend names it ``legend``, or the line's own name."""
+    """``column`` of a weekly mart frame, drawn as a line (or the bars) named ``name``;
+    the legend calls it ``legend``, or ``name``."""
 
     frame: pl.DataFrame
     column: str
-    line: Line
+    name: str
+    color: str
+    dashed: bool = False
     legend: str | None = None
 
 
-def weekly_trends(
-    lines: Sequence[TrendLine],
-    *,
-    chart_title: str,
-    value_format: ValueFormat,
-    tick_format: ValueFormat,
-    no_weeks: str = "No weeks to show yet.",
-) -> Fragments:
-    """A legend, then a card per service (every service of any frame) with its chart
-    titled ``<service>: <chart_title>`` over every week of any frame; ``no_weeks`` when
-    the frames hold no week."""
-    frames = [trend.frame for trend in lines]
-    starts = week_starts(*frames)
-    if not starts:
-        return [empty(no_weeks)]
-    names = services(*frames)
-    charts = line_charts(
-        week_labels(starts),
-        [f"{service}: {chart_title}" for service in names],
-        [trend.line for trend in lines],
-        weekly_points([(trend.frame, trend.column) for trend in lines], starts, names),
-        value_format=value_format,
-        tick_format=tick_format,
-    )
-    return [
-        legend([(trend.legend or trend.line.name, trend.line.color) for trend in lines]),
-        *cards(list(zip(names, charts, strict=True))),
+@dataclass(frozen=True)
+class TrendChart:
+    """A chart every service gets, titled ``<service>: <title>``."""
+
+    title: str
+    lines: Sequence[TrendLine]
+    value_format: ValueFormat
+    tick_format: ValueFormat
+    bars: bool = False
+    y_max: float | None = None
+    height: int = 190
+
+
+@dataclass(frozen=True)
+class Trend:
+    legend: Sequence[tuple[str, str]]
+    cards: Sequence[tuple[str, Sequence[WeeklyChart]]]
+    no_weeks: str
+
+
+def weekly_trend(charts: Sequence[TrendChart], no_weeks: str = "No weeks to show yet.") -> Trend:
+    """A card per service of any frame, over every week of any frame; no card when the
+    frames hold no week."""
+    lines = [line for chart in charts for line in chart.lines]
+    starts = week_starts(*(line.frame for line in lines))
+    labels = [short_day(start) for start in starts]
+    values = {id(line): _by_service_and_week(line) for line in lines}
+
+    def series(line: TrendLine, service: str) -> Series:
+        of_line = values[id(line)]
+        return Series(
+            line.name, line.color, [of_line.get((service, s)) for s in starts], line.dashed
+        )
+
+    cards = [
+        (
+            service,
+            [
+                WeeklyChart(
+                    f"{service}: {chart.title}",
+                    labels,
+                    [series(line, service) for line in chart.lines],
+                    chart.value_format,
+                    chart.tick_format,
+                    bars=chart.bars,
+                    y_max=chart.y_max,
+                    height=chart.height,
+                )
+                for chart in charts
+            ],
+        )
+        for service in (services(*(line.frame for line in lines)) if starts else [])
     ]
+    return Trend([(line.legend or line.name, line.color) for line in lines], cards, no_weeks)
+
+
+def _by_service_and_week(line: TrendLine) -> dict[tuple[str, object], float | None]:
+    """The line's value per (service, week start); where a service has several rows for
+    a week (frames come in service and week order), the last counts."""
+    rows = line.frame.select("service", "period_start", pl.col(line.column).cast(pl.Float64))
+    return {(service, start): value for service, start, value in rows.iter_rows()}
