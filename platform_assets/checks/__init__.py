@@ -7,19 +7,10 @@ connection, usable on their own.
 """
 
 from platform_assets.checks.data_freshness import data_freshness_check
-from platform_assets.checks.formats import (
-    email_format_check,
-    postal_code_check,
-    regex_format_check,
-)
-from platform_assets.checks.metric_anomaly import metric_zscore_check
-from platform_assets.checks.null_rate import null_rate_check
 from platform_assets.checks.outcome import CheckOutcome
 from platform_assets.checks.referential_integrity import referential_integrity_check
 from platform_assets.checks.row_count import row_count_bounds_check
 from platform_assets.checks.target import CheckTarget
-from platform_assets.checks.timestamps import timestamp_check
-from platform_assets.checks.unique_key import unique_key_check
 from platform_assets.checks.value_distribution import (
     accepted_values_check,
     distinct_count_check,
@@ -33,15 +24,8 @@ __all__ = [
     "accepted_values_check",
     "data_freshness_check",
     "distinct_count_check",
-    "email_format_check",
-    "metric_zscore_check",
-    "null_rate_check",
-    "postal_code_check",
     "referential_integrity_check",
-    "regex_format_check",
     "row_count_bounds_check",
-    "timestamp_check",
-    "unique_key_check",
     "value_range_check",
     "volume_change_check",
 ]

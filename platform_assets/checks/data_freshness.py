@@ -2,6 +2,9 @@
 
 Dagster's freshness policies watch when an asset was last materialized; a pipeline that
 runs on time but reloads a stale extract passes them. This check reads ``max(column)``.
+
+The column may be a timestamp, a date or text. Text is parsed with ``text_format``
+(strptime codes) when given, else as ISO 8601; text without a UTC offset is read as UTC.
 """
 
 from __future__ import annotations
@@ -13,10 +16,44 @@ import duckdb
 
 from platform_assets.checks.outcome import CheckOutcome, count_of
 from platform_assets.checks.target import AssetLike, CheckTarget, check_name
-from platform_assets.checks.timestamps import epoch_microseconds, instant_sql
 from platform_assets.checks.warehouse_check import build_warehouse_check
+from platform_assets.integrations.duckdb.warehouse import quote_identifier
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_TYPED = ("TIMESTAMP", "DATE")
+_TEXT = "VARCHAR"
+
+
+def epoch_microseconds(moment: dt.datetime) -> int:
+    """Microseconds since the epoch of an aware datetime; naive ones are taken as UTC."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return (aware - _EPOCH) // dt.timedelta(microseconds=1)
+
+
+def column_type(connection: duckdb.DuckDBPyConnection, table: str, column: str) -> str:
+    relation = connection.sql(f"select {quote_identifier(column)} from {table} limit 0")
+    return str(relation.types[0])
+
+
+def instant_sql(
+    connection: duckdb.DuckDBPyConnection, table: str, column: str, *, text_format: str | None
+) -> str | None:
+    """SQL for the column as microseconds since the epoch (null where text does not
+    parse), or None when the column is neither a timestamp, a date nor text."""
+    value = quote_identifier(column)
+    kind = column_type(connection, table, column)
+    if kind.startswith(_TYPED):
+        # A naive TIMESTAMP's (or a date's midnight's) epoch is taken as UTC; a
+        # TIMESTAMPTZ's is its instant.
+        return f"epoch_us({value}::TIMESTAMP)" if kind == "DATE" else f"epoch_us({value})"
+    if kind != _TEXT:
+        return None
+    # Offset-less text is interpreted in the session time zone: make that UTC.
+    connection.execute("set TimeZone = 'UTC'")
+    if text_format is None:
+        return f"epoch_us(try_cast({value} as TIMESTAMPTZ))"
+    escaped = text_format.replace("'", "''")
+    return f"epoch_us(try_strptime({value}, '{escaped}')::TIMESTAMPTZ)"
 
 
 def evaluate_data_freshness(
@@ -29,7 +66,8 @@ def evaluate_data_freshness(
     text_format: str | None = None,
 ) -> CheckOutcome:
     """The newest event is the newest one not after ``now``: a timestamp in the future
-    (the timestamps check reports those) would otherwise hide that real events stopped."""
+    (the landing contract quarantines those) would otherwise hide that real events
+    stopped."""
     instant = instant_sql(connection, table, column, text_format=text_format)
     if instant is None:
         return CheckOutcome(False, f"{column} is not a timestamp, a date or text.")

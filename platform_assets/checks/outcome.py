@@ -73,7 +73,3 @@ def render_examples(examples: Sequence[Mapping[str, Any]]) -> str:
 def count_of(number: int, noun: str) -> str:
     """``1 row``, ``2 rows``."""
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
-def rate(part: int, whole: int) -> float:
-    return part / whole if whole else 0.0

@@ -15,7 +15,6 @@ from platform_assets.checks.outcome import CheckOutcome
 from platform_assets.checks.target import CheckTarget
 from platform_assets.integrations.duckdb.warehouse import Warehouse
 from platform_assets.settings import WAREHOUSE_POOL
-from platform_assets.stages.contract_metadata import CHECK_ASSERTS_KEY
 
 #: Reads the warehouse (and, for checks against history, the instance) and decides.
 Evaluation = Callable[[duckdb.DuckDBPyConnection, dg.DagsterInstance], CheckOutcome]
@@ -27,18 +26,13 @@ def build_warehouse_check(
     name: str,
     description: str,
     evaluate: Evaluation,
-    asserts: Sequence[str] = (),
     additional_deps: Sequence[dg.AssetKey] = (),
 ) -> dg.AssetChecksDefinition:
-    """``asserts`` lists the column properties the check enforces (``unique(a,b)``,
-    ``not_null(a)``) so the stage audit can match them against the declared key."""
-
     @dg.asset_check(
         asset=target.asset_key,
         name=name,
         description=description,
         blocking=target.stage.checks_block,
-        metadata={CHECK_ASSERTS_KEY: list(asserts)} if asserts else None,
         additional_deps=list(additional_deps) or None,
         # Reading the DuckDB file conflicts with a writer in another process, so checks
         # queue with the assets that write it.

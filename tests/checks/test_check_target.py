@@ -5,9 +5,8 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 
-from platform_assets.checks import null_rate_check, row_count_bounds_check, unique_key_check
+from platform_assets.checks import row_count_bounds_check
 from platform_assets.checks.target import CheckTarget, check_name
-from platform_assets.stages.contract_metadata import CHECK_ASSERTS_KEY
 from platform_assets.stages.delivery_stage import DeliveryStage
 
 
@@ -64,23 +63,6 @@ def test_a_key_outside_the_definition_is_refused():
 
     with pytest.raises(dg.DagsterInvalidDefinitionError, match="is not the spec's key"):
         CheckTarget.of(asset, dg.AssetKey(["raw", "customers"]))
-
-
-def test_key_checks_declare_what_they_assert_for_the_stage_audit():
-    asset = dg.AssetSpec(["raw", "order_lines"], tags={"stage": "beta"})
-
-    unique = spec_of(unique_key_check(asset, key=["order_id", "line"]))
-    nullable_key = spec_of(unique_key_check(asset, key=["ref"], allow_null_keys=True))
-    nulls = spec_of(null_rate_check(asset, max_null_rate={"order_id": 0.0, "note": 0.5}))
-
-    assert unique.name == "unique_order_id_line"
-    assert unique.metadata[CHECK_ASSERTS_KEY] == [
-        "unique(order_id,line)",
-        "not_null(order_id)",
-        "not_null(line)",
-    ]
-    assert nullable_key.metadata[CHECK_ASSERTS_KEY] == ["unique(ref)"]
-    assert nulls.metadata[CHECK_ASSERTS_KEY] == ["not_null(order_id)"]
 
 
 def test_check_names_are_valid_whatever_the_column_is_called():

@@ -8,7 +8,7 @@ import dagster as dg
 import pandera.polars as pa
 import polars as pl
 
-from platform_assets.checks import unique_key_check
+from platform_assets.checks import row_count_bounds_check
 from platform_assets.stages import staged_asset
 from tests.checks.dagster_results import evaluations_by_name
 
@@ -44,13 +44,13 @@ def test_a_failed_check_on_a_beta_asset_stops_its_downstream_asset(instance, res
     orders, order_totals = pipeline("beta")
 
     result = dg.materialize(
-        [orders, order_totals, unique_key_check(orders, key=["order_id"])],
+        [orders, order_totals, row_count_bounds_check(orders, min_rows=1, max_rows=2)],
         instance=instance,
         resources=resources,
         raise_on_error=False,
     )
 
-    evaluation = evaluations_by_name(result)["unique_order_id"]
+    evaluation = evaluations_by_name(result)["row_count_bounds"]
     assert not evaluation.passed
     assert evaluation.severity == dg.AssetCheckSeverity.ERROR
     assert materialized(result) == {"raw/orders"}
@@ -78,16 +78,16 @@ def test_a_failed_check_on_an_alpha_asset_warns_and_the_downstream_asset_runs(in
     orders, order_totals = pipeline("alpha", schema=Orders)
 
     result = dg.materialize(
-        [orders, order_totals, unique_key_check(orders, key=["order_id"])],
+        [orders, order_totals, row_count_bounds_check(orders, min_rows=1, max_rows=2)],
         instance=instance,
         resources=resources,
     )
 
     evaluations = evaluations_by_name(result)
     assert result.success
-    assert not evaluations["unique_order_id"].passed
+    assert not evaluations["row_count_bounds"].passed
     assert not evaluations["pandera_schema"].passed
-    assert {evaluations[name].severity for name in ("unique_order_id", "pandera_schema")} == {
+    assert {evaluations[name].severity for name in ("row_count_bounds", "pandera_schema")} == {
         dg.AssetCheckSeverity.WARN
     }
     assert materialized(result) == {"raw/orders", "marts/order_totals"}
