@@ -11,11 +11,11 @@ from __future__ import annotations
 import dagster as dg
 import duckdb
 
-from platform_assets.checks.history import ROW_COUNT_KEY, metric_history
 from platform_assets.checks.outcome import CheckOutcome
 from platform_assets.checks.row_count import count_rows
 from platform_assets.checks.target import AssetLike, CheckTarget
 from platform_assets.checks.warehouse_check import build_warehouse_check
+from platform_assets.monitoring.history import ROW_COUNT_KEY, metric_history
 
 
 def evaluate_volume_change(

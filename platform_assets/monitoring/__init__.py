@@ -8,7 +8,7 @@ scorecard: ``attainment_for(instance, asset_key, sla, now, check_keys=...)``.
 from platform_assets.monitoring.alert import Alert
 from platform_assets.monitoring.alert_routes import AlertRoutes, AlertRoutesError, SinkSpec
 from platform_assets.monitoring.alert_sensor import build_alert_sensor
-from platform_assets.monitoring.asset_history import AssetHistory, read_history
+from platform_assets.monitoring.history import AssetHistory, read_history
 from platform_assets.monitoring.sinks import AlertSink, build_sink
 from platform_assets.monitoring.sla_attainment import Attainment, attainment_for, summarize
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
+
+import dagster as dg
 
 from platform_assets.monitoring.asset_routing import AssetRouting
-from platform_assets.monitoring.conditions import Severity
-from platform_assets.monitoring.incident_tracker import Transition, TransitionKind
+from platform_assets.monitoring.incidents import Severity, Transition, TransitionKind
 
+ALERT_KEY: Final = "platform/alert"
+TIME_TO_DETECT_KEY: Final = "platform/alert_time_to_detect_seconds"
 #: Alerts list at most this many failing partitions; the count is always complete.
 PARTITIONS_SHOWN = 10
 
@@ -130,6 +133,25 @@ class Alert:
                 "failing_partitions": tuple(raw["failing_partitions"]),
             }
         )
+
+
+def record_alert(instance: dg.DagsterInstance, alert: Alert) -> None:
+    """Records the alert in the instance, as an observation of the asset it is about.
+
+    The instance's history then says when each problem was detected, not only when it
+    happened: the SLA attainment reads mean time to detect from here, and the asset's page
+    in the UI lists its alerts and plots time to detect (numeric metadata is charted).
+    """
+    instance.report_runless_asset_event(
+        dg.AssetObservation(
+            asset_key=dg.AssetKey.from_user_string(alert.asset_key),
+            description=alert.title(),
+            metadata={
+                ALERT_KEY: dg.MetadataValue.json(alert.to_dict()),
+                TIME_TO_DETECT_KEY: dg.MetadataValue.float(alert.time_to_detect_seconds),
+            },
+        )
+    )
 
 
 def _iso(timestamp: float) -> str:

@@ -10,25 +10,75 @@ channel, GA pages as well (for critical conditions).
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 import dagster as dg
 
-from platform_assets.monitoring.alert import Alert
-from platform_assets.monitoring.alert_dispatch import AlertDispatcher
-from platform_assets.monitoring.alert_ledger import record_alert
+from platform_assets.monitoring.alert import Alert, record_alert
+from platform_assets.monitoring.alert_dispatch import AlertDispatcher, PendingDelivery
 from platform_assets.monitoring.alert_routes import AlertRoutes
 from platform_assets.monitoring.asset_routing import routing_by_asset
-from platform_assets.monitoring.event_tail import read_new_records, start_watching
-from platform_assets.monitoring.history_records import condition_events
-from platform_assets.monitoring.incident_tracker import IncidentTracker
-from platform_assets.monitoring.sensor_state import AlertSensorState
+from platform_assets.monitoring.history import (
+    TailPosition,
+    condition_events,
+    read_new_records,
+    start_watching,
+)
+from platform_assets.monitoring.incidents import Incident, IncidentTracker
 from platform_assets.settings import alert_routes_path
 
 DEFAULT_SENSOR_NAME = "stage_alerts"
 DEFAULT_INTERVAL_SECONDS = 30
+STATE_VERSION: Final = 1
+
+
+@dataclass
+class AlertSensorState:
+    """The sensor's memory, kept in its cursor as JSON so it survives restarts.
+
+    Dagster stores the cursor with each tick: where each event stream was read up to, which
+    runs are still being followed, the open incidents, and deliveries awaiting a retry. A
+    sensor restarted from its cursor neither repeats an alert nor misses an event that
+    happened while it was down.
+    """
+
+    position: TailPosition
+    open_incidents: list[Incident] = field(default_factory=list)
+    pending: list[PendingDelivery] = field(default_factory=list)
+
+    def to_cursor(self) -> str:
+        return json.dumps(
+            {
+                "version": STATE_VERSION,
+                "runless_cursor": self.position.runless_cursor,
+                "run_status_cursors": self.position.run_status_cursors,
+                "active_runs": self.position.active_runs,
+                "open_incidents": [incident.to_json() for incident in self.open_incidents],
+                "pending": [delivery.to_json() for delivery in self.pending],
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_cursor(cls, cursor: str) -> AlertSensorState:
+        raw = json.loads(cursor)
+        if raw.get("version") != STATE_VERSION:
+            raise ValueError(
+                f"alert sensor cursor has version {raw.get('version')!r}, expected "
+                f"{STATE_VERSION}; reset the sensor's cursor to start watching afresh"
+            )
+        return cls(
+            TailPosition(
+                raw["runless_cursor"], dict(raw["run_status_cursors"]), dict(raw["active_runs"])
+            ),
+            [Incident.from_json(incident) for incident in raw["open_incidents"]],
+            [PendingDelivery.from_json(delivery) for delivery in raw["pending"]],
+        )
 
 
 def build_alert_sensor(
@@ -57,10 +107,11 @@ def build_alert_sensor(
     )
     def alert_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
         if context.cursor is None:
-            state = start_watching(context.instance)
+            position = start_watching(context.instance)
             return dg.SensorResult(
-                cursor=state.to_cursor(),
-                skip_reason=f"started watching; following {len(state.active_runs)} runs in flight",
+                cursor=AlertSensorState(position).to_cursor(),
+                skip_reason=f"started watching; following {len(position.active_runs)} runs in "
+                "flight",
             )
         if context.repository_def is None:
             raise dg.DagsterInvariantViolationError(
@@ -77,7 +128,9 @@ def build_alert_sensor(
         }
         # An asset demoted to POC, or removed, no longer alerts: its incidents are dropped.
         tracker = IncidentTracker(i for i in state.open_incidents if i.asset_key in alerted)
-        records = [r for r in read_new_records(context.instance, state) if r.asset_key in alerted]
+        records = [
+            r for r in read_new_records(context.instance, state.position) if r.asset_key in alerted
+        ]
         alerts = [
             Alert.from_transition(t, routing[t.incident.asset_key], clock())
             for t in tracker.observe_all(condition_events(records))

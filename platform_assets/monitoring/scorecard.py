@@ -19,8 +19,8 @@ from platform_assets.audit.asset_facts import AssetFacts
 from platform_assets.audit.rules import AuditContext
 from platform_assets.audit.runner import AssetAudit, RequirementResult, evaluate_asset
 from platform_assets.audit.waivers import Waiver
-from platform_assets.monitoring.alert_ledger import read_alerts
-from platform_assets.monitoring.incident_tracker import TransitionKind
+from platform_assets.monitoring.history import read_alerts
+from platform_assets.monitoring.incidents import TransitionKind
 from platform_assets.monitoring.sla_attainment import Attainment, attainment_for
 from platform_assets.stages.delivery_stage import DeliveryStage
 from platform_assets.stages.tables import plain_table

@@ -27,14 +27,15 @@ from datetime import datetime, timedelta
 
 import dagster as dg
 
-from platform_assets.monitoring.alert_ledger import AlertRecord
-from platform_assets.monitoring.asset_history import AssetHistory, read_history
-from platform_assets.monitoring.history_records import (
+from platform_assets.monitoring.history import (
+    AlertRecord,
+    AssetHistory,
     CheckOutcome,
     HistoryRecord,
     condition_events,
+    read_history,
 )
-from platform_assets.monitoring.incident_tracker import IncidentTracker, TransitionKind
+from platform_assets.monitoring.incidents import IncidentTracker, TransitionKind
 from platform_assets.stages.contract_metadata import Sla
 
 

@@ -19,6 +19,7 @@ from typing import Final
 
 import dagster as dg
 
+from platform_assets import compat
 from platform_assets.runtime.process_identity import Liveness, ProcessIdentity
 from platform_assets.runtime.run_processes import RunProcessRegistry
 
@@ -57,13 +58,7 @@ def recover_dead_runs(instance: dg.DagsterInstance, *, by: str) -> list[Recovere
     that ended. ``by`` names the caller in the message the run's log keeps. Returns what
     was done, run by run; a run that needed nothing is left out."""
     registry = RunProcessRegistry.of_instance(instance)
-    storage = instance.event_log_storage
-    # The runs holding or waiting for a slot; `get_concurrency_run_ids` and
-    # `free_concurrency_slots_for_run` are what Dagster's own monitoring daemon and the
-    # UI's "free concurrency slots" call: there is no public API for either.
-    in_pools = (
-        storage.get_concurrency_run_ids() if storage.supports_global_concurrency_limits else set()
-    )
+    in_pools = compat.concurrency_run_ids(instance)
     recovered = []
     for run_id in registry.run_ids():
         processes = registry.processes_of(run_id)
@@ -80,7 +75,7 @@ def recover_dead_runs(instance: dg.DagsterInstance, *, by: str) -> list[Recovere
             else None
         )
         if run_id in in_pools:
-            storage.free_concurrency_slots_for_run(run_id)
+            compat.free_concurrency_slots(instance, run_id)
         registry.forget(run_id)
         if marked or run_id in in_pools or ended_children:
             recovered.append(
@@ -111,10 +106,8 @@ def _end_run(
         + (f", and ended its child processes {list(ended_children)}" if ended_children else "")
         + ". Rerun the assets it did not materialize."
     )
-    # report_run_canceled / report_run_failed are how Dagster's own run monitoring ends
-    # the runs of dead workers; Dagster has no public API that marks a run failed.
     if canceling:
-        instance.report_run_canceled(run, message)
+        compat.report_run_canceled(instance, run, message)
     else:
-        instance.report_run_failed(run, message)
+        compat.report_run_failed(instance, run, message)
     return status

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from platform_assets.monitoring.alert_ledger import read_alerts
+from platform_assets.monitoring.history import read_alerts
 from platform_assets.stages import DeliveryStage
 from tests.monitoring.sensor_harness import (
     AlertSensorHarness,

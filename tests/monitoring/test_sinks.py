@@ -10,8 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from platform_assets.monitoring import Alert, AlertRoutesError, SinkSpec, build_sink
 from platform_assets.monitoring.alert_routes import SINK_KINDS
-from platform_assets.monitoring.conditions import Severity
-from platform_assets.monitoring.incident_tracker import TransitionKind
+from platform_assets.monitoring.incidents import Severity, TransitionKind
 from platform_assets.monitoring.sinks import SINK_BUILDERS
 from tests.monitoring.sensor_harness import read_jsonl
 

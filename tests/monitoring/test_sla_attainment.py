@@ -10,14 +10,14 @@ import pytest
 from dagster._core.test_utils import freeze_time
 
 from platform_assets.monitoring import AssetHistory, attainment_for, summarize
-from platform_assets.monitoring.alert_ledger import AlertRecord
-from platform_assets.monitoring.history_records import (
+from platform_assets.monitoring.history import (
+    AlertRecord,
     CheckOutcome,
     FailedAttempt,
     FreshnessChange,
     Materialization,
 )
-from platform_assets.monitoring.incident_tracker import TransitionKind
+from platform_assets.monitoring.incidents import TransitionKind
 from platform_assets.monitoring.sla_attainment import (
     check_pass_rate,
     fresh_share,

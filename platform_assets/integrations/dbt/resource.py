@@ -19,40 +19,27 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from functools import cached_property
-from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DbtCliInvocation, DbtCliResource, DbtProject
-from packaging import version
+from dagster_dbt import DbtCliInvocation, DbtProject
 
+from platform_assets.compat import DbtCoreCliResource
 from platform_assets.runtime.parent_death import PARENT_PID_ENV
 from platform_assets.runtime.process_identity import ProcessIdentity
 from platform_assets.runtime.run_processes import RunProcessRegistry
 
 
-class PlatformDbtCliResource(DbtCliResource):
-    """``DbtCliResource`` for dbt Core installed in this environment. It overrides two
-    private members of dagster-dbt 0.29 (there is no public switch for either), and
+class PlatformDbtCliResource(DbtCoreCliResource):
+    """``DbtCliResource`` for dbt Core installed in this environment, without its two
+    start-up costs (``compat.DbtCoreCliResource``, where the private overrides live), that
     records the dbt process of each invocation as a child of its run."""
 
     def __init__(self, project_dir: str | Path | DbtProject, **kwargs: Any) -> None:
-        # Restates DbtCliResource's own signature: type checkers read a subclass's
-        # constructor from its pydantic fields, where project_dir is only a str.
+        # Restated for the same reason as in DbtCoreCliResource: type checkers read each
+        # subclass's constructor from its pydantic fields.
         super().__init__(project_dir=project_dir, **kwargs)
-
-    @cached_property
-    def _cli_version(self) -> version.Version:
-        """The dbt Core package's version: the dbt on PATH is this package's entry point
-        (``dbt_executable``), so asking it in a subprocess would tell the same."""
-        return version.parse(installed_version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args: Any) -> Any:
-        """No in-process adapter: the platform fetches neither column metadata nor row
-        counts through dagster-dbt, and dagster-dbt accepts an invocation without one."""
-        return None
 
     def cli(
         self,

@@ -1,10 +1,12 @@
-"""Turns a stream of condition events into incidents: one open incident per (asset,
-condition), however many partitions or runs keep failing, closed when every failing
-partition has cleared.
+"""Conditions and incidents: what monitoring watches, and how a stream of it becomes alerts.
 
-A backfill that fails fifty partitions opens one incident, not fifty; the incident
-resolves once each of those partitions has been seen healthy again. Pure: the alert
-sensor feeds it live events, the SLA attainment feeds it history.
+Check evaluations, freshness state changes, failed runs and materializations all reduce to
+a ``ConditionEvent`` (a condition on an asset failing or clearing), so the alert sensor and
+the SLA attainment read history the same way. The ``IncidentTracker`` turns those events
+into incidents: one open incident per (asset, condition), however many partitions or runs
+keep failing, closed when every failing partition has cleared. A backfill that fails fifty
+partitions opens one incident, not fifty. Pure: the alert sensor feeds it live events, the
+SLA attainment feeds it history.
 """
 
 from __future__ import annotations
@@ -14,9 +16,42 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
-from platform_assets.monitoring.conditions import ConditionEvent, Severity
+FRESHNESS: Final = "freshness"
+RUN_FAILURE: Final = "run_failure"
+CHECK_PREFIX: Final = "check:"
+
+
+def check_condition(check_name: str) -> str:
+    """Each check is its own condition: two failing checks on one asset are two alerts."""
+    return f"{CHECK_PREFIX}{check_name}"
+
+
+class Severity(StrEnum):
+    """Paging sinks hear only about critical conditions; a warning never wakes anyone."""
+
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return 1 if self is Severity.CRITICAL else 0
+
+
+@dataclass(frozen=True)
+class ConditionEvent:
+    """At ``timestamp`` the ``condition`` on ``asset_key`` (one ``partition`` of it; ``""``
+    for an unpartitioned asset) was seen failing, or seen cleared when ``failing`` is False."""
+
+    asset_key: str
+    condition: str
+    failing: bool
+    timestamp: float
+    severity: Severity = Severity.CRITICAL
+    partition: str = ""
+    summary: str = ""
+    run_id: str | None = None
 
 
 class TransitionKind(StrEnum):
