@@ -1,14 +1,13 @@
 {#- Values outside [min_value, max_value] fail (bounds exclusive when inclusive is false);
-    nulls are left to not_null tests because NULL is meaningful in the DORA marts. -#}
+    nulls are left to not_null tests because NULL is meaningful in the DORA marts. A bound
+    not given compares as NULL, and a NULL comparison never fails a row. -#}
 {% test accepted_range(model, column_name, min_value=none, max_value=none, inclusive=true) %}
-    {%- set lower_op = '<' if inclusive else '<=' -%}
-    {%- set upper_op = '>' if inclusive else '>=' -%}
     select {{ column_name }}
     from {{ model }}
-    where {{ column_name }} is not null
-      and (
-        false
-        {%- if min_value is not none %} or {{ column_name }} {{ lower_op }} {{ min_value }}{% endif %}
-        {%- if max_value is not none %} or {{ column_name }} {{ upper_op }} {{ max_value }}{% endif %}
-      )
+    where
+        {{ column_name }} is not null
+        and (
+            {{ column_name }} {{ '<' if inclusive else '<=' }} {{ 'null' if min_value is none else min_value }}
+            or {{ column_name }} {{ '>' if inclusive else '>=' }} {{ 'null' if max_value is none else max_value }}
+        )
 {% endtest %}

@@ -2,14 +2,18 @@
 -- the distinct deployments incidents are attributed to (month grain, which covers every
 -- deployment once): counting joined rows instead of deployments would break this.
 with failed_in_marts as (
-    select service, sum(failed_deployment_count) as failed_deployments
+    select
+        service,
+        sum(failed_deployment_count) as failed_deployments
     from {{ ref('fct_change_failure_rate') }}
     where grain = 'month'
     group by service
 ),
 
 attributed as (
-    select deployments.service, count(distinct attribution.attributed_deployment_id) as failed_deployments
+    select
+        deployments.service,
+        count(distinct attribution.attributed_deployment_id) as failed_deployments
     from {{ ref('int_dora__incident_attribution') }} as attribution
     inner join {{ ref('int_dora__production_deployments') }} as deployments
         on attribution.attributed_deployment_id = deployments.deployment_id

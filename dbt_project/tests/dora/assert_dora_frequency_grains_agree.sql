@@ -2,7 +2,10 @@
 -- deployments: per service, each grain must add up to the same total. A mismatch means a
 -- deployment fell outside the calendar or was bucketed twice.
 with totals as (
-    select service, grain, sum(deployment_count) as deployment_count
+    select
+        service,
+        grain,
+        sum(deployment_count) as deployment_count
     from {{ ref('fct_deployment_frequency') }}
     group by service, grain
 )

@@ -27,5 +27,6 @@ renamed as (
 select
     *,
     -- the only deployments that count for frequency, lead time and failure rate
-    (environment = 'PRODUCTION' and result = 'SUCCESS' and finished_at is not null) as is_production_success
+    (environment = 'PRODUCTION' and result = 'SUCCESS' and finished_at is not null)
+        as is_production_success
 from renamed
