@@ -34,6 +34,7 @@ from types import ModuleType
 import dagster as dg
 
 import platform_assets.domains
+from platform_assets.audit.scorecard_asset import stage_scorecard
 from platform_assets.integrations.dbt.assets import (
     build_dbt_column_stability_check,
     dbt_project_models,
@@ -42,7 +43,6 @@ from platform_assets.integrations.dbt.project import dbt_executable, dbt_project
 from platform_assets.integrations.dbt.resource import PlatformDbtCliResource
 from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
 from platform_assets.monitoring import build_alert_sensor
-from platform_assets.monitoring.scorecard_asset import stage_scorecard
 from platform_assets.runtime.recording_executor import recording_run_workers
 from platform_assets.runtime.sensor import build_dead_run_sensor
 from platform_assets.settings import DEFAULT_WAREHOUSE, WAREHOUSE_ENV, env_or_default

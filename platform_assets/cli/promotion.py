@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
+from platform_assets.audit.scorecard import evaluate_promotion
 from platform_assets.cli.evaluation import EvaluationError, instance, load_location
 from platform_assets.integrations.dbt.project import DBT_PROJECT_DIR, dbt_project
-from platform_assets.monitoring.scorecard import evaluate_promotion
 from platform_assets.monitoring.sla_attainment import attainment_for
 from platform_assets.stages.delivery_stage import DeliveryStage
 from platform_assets.stages.stage_declaration import find_stage_declaration

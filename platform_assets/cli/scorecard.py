@@ -8,8 +8,8 @@ import json
 import sys
 from datetime import UTC, datetime
 
+from platform_assets.audit.scorecard import build_scorecard, render_scorecard_table
 from platform_assets.cli.evaluation import EvaluationError, instance, load_location
-from platform_assets.monitoring.scorecard import build_scorecard, render_scorecard_table
 
 
 def scorecard(args: argparse.Namespace) -> int:

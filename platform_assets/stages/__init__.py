@@ -1,6 +1,9 @@
-"""The delivery-stage contract: the stage, the requirement matrix, and staged assets."""
+"""The delivery-stage contract: the stage, the requirement matrix, the Sla.
 
-from typing import Any
+Everything else builds on it (the checks, the integrations, monitoring, the audit), so it
+imports none of them; ``staged_asset``, which builds on the checks and the pandera
+integration, lives above them in ``platform_assets.staged_assets``.
+"""
 
 from platform_assets.stages.contract_metadata import Sla
 from platform_assets.stages.delivery_stage import STAGE_TAG, DeliveryStage
@@ -11,18 +14,6 @@ __all__ = [
     "REQUIREMENTS_BY_ID",
     "STAGE_TAG",
     "DeliveryStage",
-    "LoadedBatch",
     "Requirement",
     "Sla",
-    "staged_asset",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # staged_asset builds on the checks, which build on this package's contract modules:
-    # importing it lazily keeps `platform_assets.stages` importable from the checks.
-    if name in ("staged_asset", "LoadedBatch"):
-        from platform_assets.stages import staged_assets as module
-
-        return getattr(module, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

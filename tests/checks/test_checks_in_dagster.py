@@ -17,7 +17,7 @@ from platform_assets.checks import (
     value_range_check,
     volume_change_check,
 )
-from platform_assets.stages import staged_asset
+from platform_assets.staged_assets import staged_asset
 from tests.checks.dagster_results import evaluations_by_name, metadata_values
 
 NOW = dt.datetime.now(dt.UTC).replace(tzinfo=None)

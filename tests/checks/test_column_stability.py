@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 
 from platform_assets.checks.column_stability import column_stability_result, compare_columns
-from platform_assets.stages import staged_asset
+from platform_assets.staged_assets import staged_asset
 from platform_assets.stages.delivery_stage import DeliveryStage
 from tests.checks.dagster_results import evaluations_by_name, metadata_values
 

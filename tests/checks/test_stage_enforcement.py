@@ -9,7 +9,7 @@ import pandera.polars as pa
 import polars as pl
 
 from platform_assets.checks import row_count_bounds_check
-from platform_assets.stages import staged_asset
+from platform_assets.staged_assets import staged_asset
 from tests.checks.dagster_results import evaluations_by_name
 
 DUPLICATED_ORDERS = pl.DataFrame({"order_id": [1, 2, 2], "amount": [5.0, 7.0, 7.0]})

@@ -14,8 +14,8 @@ import pandera.polars as pa
 import polars as pl
 
 from platform_assets.integrations.duckdb import WarehouseIOManager
+from platform_assets.staged_assets import WAREHOUSE_IO_MANAGER_KEY, staged_asset
 from platform_assets.stages import DeliveryStage, Sla
-from platform_assets.stages.staged_assets import WAREHOUSE_IO_MANAGER_KEY, staged_asset
 
 OWNERS = ("team:data-platform",)
 SCHEMA_CHECK = "check:pandera_schema"

@@ -21,7 +21,8 @@ from platform_assets.domains.dora.dashboards.files import dashboards_dir, write_
 from platform_assets.domains.dora.dashboards.page import NAVIGATION
 from platform_assets.domains.dora.dashboards.schema import DoraDashboards
 from platform_assets.integrations.duckdb import Warehouse
-from platform_assets.stages import DeliveryStage, Sla, staged_asset
+from platform_assets.staged_assets import staged_asset
+from platform_assets.stages import DeliveryStage, Sla
 
 OWNERS: Final = ["team:dora-metrics"]
 VERSION: Final = "1.0.0"

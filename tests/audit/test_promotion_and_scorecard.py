@@ -33,7 +33,8 @@ import pandera.polars as pa
 import polars as pl
 
 from platform_assets.integrations.duckdb import WarehouseIOManager
-from platform_assets.stages import DeliveryStage, Sla, staged_asset
+from platform_assets.staged_assets import staged_asset
+from platform_assets.stages import DeliveryStage, Sla
 
 
 class Orders(pa.DataFrameModel):

@@ -13,9 +13,10 @@ import polars as pl
 from platform_assets.audit.asset_facts import collect_facts
 from platform_assets.audit.code_location import DEFAULT_MODULE, load_definitions
 from platform_assets.audit.runner import load_audit_inputs
-from platform_assets.monitoring.scorecard import build_scorecard, render_scorecard_table
+from platform_assets.audit.scorecard import build_scorecard, render_scorecard_table
 from platform_assets.settings import PROJECT_ROOT, alert_routes_path, waivers_path
-from platform_assets.stages import DeliveryStage, Sla, staged_asset
+from platform_assets.staged_assets import staged_asset
+from platform_assets.stages import DeliveryStage, Sla
 
 
 def _field(description: str, **checks: Any) -> Any:
