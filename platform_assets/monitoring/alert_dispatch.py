@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from platform_assets.monitoring.alert import Alert
-from platform_assets.monitoring.alert_routes import AlertRoutes, SinkSpec
+from platform_assets.monitoring.alert_routes import AlertRoutes
 from platform_assets.monitoring.incidents import Severity
-from platform_assets.monitoring.sinks import AlertSink, build_sink
+from platform_assets.monitoring.sinks import AlertSink, SinkSpec, build_sink
 
 #: With the sensor's 30 s interval, a sink may be down about five minutes before an
 #: alert to it is given up (and logged as an error).

@@ -12,40 +12,13 @@ hold them (``token_env``, ``url_env``, ...). See docs/monitoring.md for each kin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
-import dagster as dg
 import yaml
 
-SINK_KINDS: Final = frozenset({"jsonl", "slack", "email", "webhook"})
-
-
-class AlertRoutesError(ValueError):
-    """The routes file cannot be used; the message says which entry and why."""
-
-
-@dataclass(frozen=True)
-class SinkSpec:
-    name: str
-    kind: str
-    paging: bool = False
-    config: Mapping[str, Any] = field(default_factory=dict)
-
-    def setting(self, key: str, default: Any = None) -> Any:
-        return self.config.get(key, default)
-
-    def required(self, key: str) -> Any:
-        value = self.config.get(key)
-        if value in (None, "", []):
-            raise AlertRoutesError(f"sink {self.name!r} ({self.kind}) needs {key!r}")
-        return value
-
-    def from_env(self, key: str, default_variable: str) -> str | None:
-        """The value of the environment variable the sink's ``key`` names (or
-        ``default_variable``); None when that variable is unset or empty."""
-        return dg.EnvVar(str(self.config.get(key, default_variable))).get_value() or None
+from platform_assets.monitoring.sinks import SINK_BUILDERS, AlertRoutesError, SinkSpec
 
 
 @dataclass(frozen=True)
@@ -76,10 +49,10 @@ class AlertRoutes:
         sinks: dict[str, SinkSpec] = {}
         for name, raw in (document.get("sinks") or {}).items():
             kind = (raw or {}).get("kind")
-            if kind not in SINK_KINDS:
+            if kind not in SINK_BUILDERS:
                 raise AlertRoutesError(
                     f"{origin}: sink {name!r} has kind {kind!r}; expected one of "
-                    f"{', '.join(sorted(SINK_KINDS))}"
+                    f"{', '.join(sorted(SINK_BUILDERS))}"
                 )
             config = {k: v for k, v in raw.items() if k not in ("kind", "paging")}
             sinks[name] = SinkSpec(name, kind, bool(raw.get("paging", False)), config)

@@ -7,7 +7,7 @@ import pytest
 
 from platform_assets.monitoring import AlertRoutes, build_sink
 from platform_assets.monitoring.asset_routing import AssetRouting, routing_by_asset
-from platform_assets.monitoring.sinks.jsonl_sink import JsonlSink
+from platform_assets.monitoring.sinks import JsonlSink
 from platform_assets.settings import PROJECT_ROOT
 from platform_assets.stages import DeliveryStage
 from platform_assets.stages.stage_defaults import alert_route

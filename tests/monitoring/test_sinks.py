@@ -8,8 +8,7 @@ import httpx
 import pytest
 from slack_sdk.errors import SlackApiError
 
-from platform_assets.monitoring import Alert, AlertRoutesError, SinkSpec, build_sink
-from platform_assets.monitoring.alert_routes import SINK_KINDS
+from platform_assets.monitoring import Alert, AlertRoutes, AlertRoutesError, SinkSpec, build_sink
 from platform_assets.monitoring.incidents import Severity, TransitionKind
 from platform_assets.monitoring.sinks import SINK_BUILDERS
 from tests.monitoring.sensor_harness import read_jsonl
@@ -31,8 +30,17 @@ ALERT = Alert(
 )
 
 
-def test_every_sink_kind_has_a_builder():
-    assert set(SINK_BUILDERS) == SINK_KINDS
+@pytest.mark.parametrize("kind", sorted(SINK_BUILDERS))
+def test_the_routes_file_accepts_every_registered_sink_kind(kind):
+    routes = AlertRoutes.from_document({"sinks": {"out": {"kind": kind}}})
+    assert routes.sinks["out"].kind == kind
+
+
+def test_the_routes_file_rejects_a_kind_with_no_builder_naming_the_registered_ones():
+    with pytest.raises(AlertRoutesError) as error:
+        AlertRoutes.from_document({"sinks": {"out": {"kind": "carrier-pigeon"}}})
+    assert "'carrier-pigeon'" in str(error.value)
+    assert ", ".join(sorted(SINK_BUILDERS)) in str(error.value)
 
 
 def webhook(url: str, **config) -> SinkSpec:
