@@ -13,6 +13,7 @@ def report_as_json(report: AuditReport) -> str:
     document: dict[str, Any] = {
         "compliant": report.exit_code == 0,
         "errors": list(report.errors),
+        "warnings": list(report.warnings),
         "asset_count": len(report.assets),
         "violation_count": report.violation_count,
         "assets": [asset.as_record() for asset in report.assets],

@@ -6,6 +6,7 @@ default waivers file."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import dagster as dg
@@ -175,3 +176,28 @@ def test_a_foreign_location_with_no_waivers_file_set_is_audited_and_exits_1(
         "'dashboards/dora_dashboards', which code location 'their_defs' does not have"
     ) in captured.err
     assert "error" not in captured.err
+
+
+def test_the_json_report_of_a_foreign_location_carries_the_warning(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv(WAIVERS_ENV, raising=False)
+    location = write_foreign_location(tmp_path, module="their_defs")
+    assert main(["audit", "-f", str(location), "--format", "json"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["errors"] == []
+    assert [w.split(" names ")[0] for w in document["warnings"]] == [
+        "waiver of PLATFORM.LINEAGE for code location 'platform_assets'"
+    ]
+    [asset] = document["assets"]
+    assert asset["key"] == "shop/orders" and asset["compliant"] is False
+
+
+def test_location_names_the_audited_code_location_for_its_waivers(paths, tmp_path, capsys):
+    """`--location` names the location when its package or file stem does not: the
+    waivers of `shop` then belong to a file called their_defs.py, so their typo is an
+    error there."""
+    location = write_foreign_location(tmp_path, module="their_defs")
+    paths.waivers.write_text(waiver(assets="[shop/ordres]", file_location="shop"))
+    args = ["audit", "-f", str(location), "--waivers", str(paths.waivers)]
+    assert main(args) == 1
+    assert main([*args, "--location", "shop"]) == 2
+    assert "unknown asset 'shop/ordres'" in capsys.readouterr().err
