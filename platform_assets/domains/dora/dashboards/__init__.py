@@ -10,7 +10,6 @@ the template environment.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Final
 
 import duckdb
@@ -47,17 +46,9 @@ MARTS_READ: Final = tuple(
 
 
 def render_dashboards(connection: duckdb.DuckDBPyConnection) -> list[Dashboard]:
-    """Every dashboard, rendered from the marts on ``connection``, a thread per page:
-    while one page waits for DuckDB or polars (which release the GIL), another is
-    written by its template."""
-
-    def render(renderer: Renderer) -> Dashboard:
-        # A connection serves one thread at a time: each page reads through its own.
-        with connection.cursor() as cursor:
-            return renderer(cursor)
-
-    with ThreadPoolExecutor(max_workers=len(RENDERERS)) as pages:
-        return list(pages.map(render, RENDERERS))
+    """Every dashboard, rendered from the marts on ``connection``, one after the other:
+    rendering is Python under the GIL, so pages in threads only contend for it."""
+    return [renderer(connection) for renderer in RENDERERS]
 
 
 __all__ = ["MARTS_READ", "RENDERERS", "Dashboard", "render_dashboards"]

@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from platform_assets.domains.dora.dashboards import formatting as fmt
+from platform_assets.domains.dora.dashboards.charts import WeeklyChart
 from platform_assets.domains.dora.dashboards.levels import read_levels
 from platform_assets.domains.dora.dashboards.page import Dashboard, render_page
 from platform_assets.domains.dora.dashboards.reading import per_service, period_of, services, weekly
@@ -49,7 +50,7 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
         trend=weekly_trend(
             [
                 TrendChart(
-                    "change failure and rework rate per week",
+                    WeeklyChart("change failure and rework rate per week", fmt.rate, fmt.rate_tick),
                     [
                         TrendLine(
                             failures, "change_failure_rate", "change failure rate", FAILURE_COLOR
@@ -58,8 +59,6 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
                             rework, "deployment_rework_rate", "rework rate", REWORK_COLOR, True
                         ),
                     ],
-                    value_format=fmt.rate,
-                    tick_format=fmt.rate_tick,
                 )
             ]
         ),

@@ -53,24 +53,16 @@ class Series:
 
 
 @dataclass(frozen=True)
-class Point:
-    x: float
-    y: float
-    label: str
-    value: float
-
-
-@dataclass(frozen=True)
 class WeeklyChart:
     """Bars or lines over the same x labels (weeks), on an axis from 0 to ``y_max`` or
     to a round value above the largest one. A missing value breaks a line; a zero draws
     a flat bar, a missing one none."""
 
     title: str
-    x_labels: Sequence[str]
-    series: Sequence[Series]
     value_format: ValueFormat
     tick_format: ValueFormat
+    x_labels: Sequence[str] = ()
+    series: Sequence[Series] = ()
     bars: bool = False
     y_max: float | None = None
     width: int = 520
@@ -91,6 +83,7 @@ class WeeklyChart:
 
     @property
     def baseline(self) -> float:
+        """Where the axis puts 0."""
         return float(self.height - BOTTOM)
 
     def x_of(self, index: int) -> float:
@@ -105,43 +98,61 @@ class WeeklyChart:
         return TOP + (self.height - TOP - BOTTOM) * (1 - min(value, top) / top)
 
     @property
-    def y_ticks(self) -> list[tuple[float, str]]:
+    def axes(self) -> tuple[object, ...]:
+        """What the axes show: charts of a set share them as often as their scale, so
+        the page draws each distinct pair once."""
         top, step = self._scale
-        return [
-            (self.y_of(step * index), self.tick_format(step * index))
-            for index in range(round(top / step) + 1)
-        ]
-
-    @property
-    def x_ticks(self) -> list[tuple[float, str]]:
-        """At most about eight labels, and always the last."""
         last = len(self.x_labels) - 1
         stride = max(1, math.ceil(len(self.x_labels) / _MAX_X_LABELS))
-        return [
-            (self.x_of(index), label)
-            for index, label in enumerate(self.x_labels)
+        y_ticks = tuple(
+            (_tenths(self.y_of(step * index)), _tenths(self.y_of(step * index) + 4), tick)
+            for index in range(round(top / step) + 1)
+            for tick in [self.tick_format(step * index)]
+        )
+        x_ticks = tuple(
+            (x_text, label)
+            for index, ((_, x_text), label) in enumerate(
+                zip(self._slots, self.x_labels, strict=True)
+            )
             if index % stride == 0 or index == last
-        ]
+        )
+        return (self.width, self.height, y_ticks, x_ticks)
 
-    def points(self, series: Series) -> list[Point]:
-        return [
-            Point(self.x_of(index), self.y_of(value), self.x_labels[index], value)
-            for index, value in enumerate(series.values)
-            if value is not None
-        ]
+    @cached_property
+    def _slots(self) -> list[tuple[float, str]]:
+        """Each slot's middle, as a number and as written."""
+        return [(x, _tenths(x)) for x in map(self.x_of, range(len(self.x_labels)))]
 
-    def runs(self, series: Series) -> list[list[Point]]:
-        """The points of each unbroken run of two or more consecutive values."""
-        runs: list[list[Point]] = [[]]
+    def marks(self, series: Series) -> tuple[list[tuple[str, ...]], list[str]]:
+        """The series' marks, in one pass over its values (a page can hold a quarter of a
+        million): (x, y, tooltip) of each point and the points attribute of each unbroken
+        run of two or more values; for bars, (x, y, width, height, tooltip) of each bar,
+        at least a pixel high, and no runs."""
+        top, plot_height = self._scale[0], self.height - TOP - BOTTOM
+        slots, labels, text, baseline = self._slots, self.x_labels, self.value_format, self.baseline
+        half, width = self.bar_width / 2, _tenths(self.bar_width)
+        marks: list[tuple[str, ...]] = []
+        runs: list[list[str]] = [[]]
         for index, value in enumerate(series.values):
             if value is None:
                 runs.append([])
+                continue
+            x, x_text = slots[index]
+            y = TOP + plot_height * (1 - min(value, top) / top)  # as y_of, inlined
+            if self.bars:
+                height = max(baseline - y, 1.0)
+                marks.append((_tenths(x - half), _tenths(baseline - height), width,
+                              _tenths(height), f"{labels[index]}: {text(value)}"))  # fmt: skip
             else:
-                runs[-1].append(Point(self.x_of(index), self.y_of(value), "", value))
-        return [run for run in runs if len(run) > 1]
+                y_text = _tenths(y)
+                marks.append((x_text, y_text, f"{series.name}, {labels[index]}: {text(value)}"))
+                runs[-1].append(f"{x_text},{y_text}")
+        return marks, [" ".join(run) for run in runs if len(run) > 1]
 
-    def bar_height(self, value: float) -> float:
-        return max(self.baseline - self.y_of(value), 1.0)
+
+def _tenths(value: float) -> str:
+    """Coordinates, to a tenth of a pixel."""
+    return f"{value:.1f}"
 
 
 @dataclass(frozen=True)
@@ -152,17 +163,9 @@ class StackedRow:
 
 
 @dataclass(frozen=True)
-class Segment:
-    x: float
-    width: float
-    name: str
-    color: str
-    value: float
-
-
-@dataclass(frozen=True)
 class StackedBars:
-    """Horizontal bars, one per row, split into named, coloured segments on one scale."""
+    """Horizontal bars, one per row, split into named, coloured segments (an empty or
+    zero one draws nothing) on one scale, the row's total and note after the bar."""
 
     title: str
     rows: Sequence[StackedRow]
@@ -177,30 +180,30 @@ class StackedBars:
     def height(self) -> int:
         return TOP + self.row_height * max(len(self.rows), 1) + 8
 
-    def top_of(self, row_index: int) -> int:
-        return TOP + row_index * self.row_height
+    @property
+    def label_x(self) -> str:
+        return _tenths(self.label_width - 8)
 
-    def total(self, row: StackedRow) -> float:
-        return sum(value for value in row.values if value is not None)
-
-    @cached_property
-    def _scale_max(self) -> float:
-        return axis_scale(max(map(self.total, self.rows), default=0.0))[0]
-
-    def parts(self, row: StackedRow) -> list[Segment]:
-        """The row's segments left to right; an empty or zero stage draws nothing."""
-        scale_max = self._scale_max
+    def bars(self) -> list[tuple[str, str, str, list[tuple[str, ...]], str, str]]:
+        """Per row: its label, the y of its texts and of its bar, its segments (x, width,
+        colour, tooltip), and the x and text of its note."""
+        totals = [sum(value for value in row.values if value is not None) for row in self.rows]
+        scale_max = axis_scale(max(totals, default=0.0))[0]
         plot_width = self.width - self.label_width - self.note_width
-        x, parts = float(self.label_width), []
-        for (name, color), value in zip(self.segments, row.values, strict=True):
-            if value:
-                parts.append(Segment(x, plot_width * value / scale_max, name, color, value))
-                x += parts[-1].width
-        return parts
-
-    def end_of(self, row: StackedRow) -> float:
-        parts = self.parts(row)
-        return parts[-1].x + parts[-1].width if parts else float(self.label_width)
+        bars = []
+        for index, (row, total) in enumerate(zip(self.rows, totals, strict=True)):
+            top = TOP + index * self.row_height
+            x, segments = float(self.label_width), list[tuple[str, ...]]()
+            for (name, color), value in zip(self.segments, row.values, strict=True):
+                if value:
+                    width = plot_width * value / scale_max
+                    tooltip = f"{row.label}, {name}: {self.value_format(value)}"
+                    segments.append((_tenths(x), _tenths(width), color, tooltip))
+                    x += width
+            note = self.value_format(total) + (f" · {row.note}" if row.note else "")
+            text_y = _tenths(top + self.row_height * 0.62)
+            bars.append((row.label, text_y, str(top + 4), segments, _tenths(x + 6), note))
+        return bars
 
 
 @dataclass(frozen=True)
@@ -235,33 +238,45 @@ class Timeline:
     def x_of(self, moment: datetime) -> float:
         seconds = max((self.end - self.start).total_seconds(), 1.0)
         offset = (moment - self.start).total_seconds() / seconds
-        return self.label_width + (self.width - self.label_width - RIGHT) * min(
-            max(offset, 0.0), 1.0
-        )
+        plot_width = self.width - self.label_width - RIGHT
+        return self.label_width + plot_width * min(max(offset, 0.0), 1.0)
 
     @property
-    def day_ticks(self) -> list[tuple[float, str]]:
+    def day_ticks(self) -> list[tuple[str, str]]:
         days = max((self.end - self.start).days, 1)
         first = datetime.combine(self.start.date(), datetime.min.time(), self.start.tzinfo)
-        moments = (
-            first + timedelta(days=offset) for offset in range(0, days + 2, math.ceil(days / 10))
-        )
+        moments = [first + timedelta(days=day) for day in range(0, days + 2, math.ceil(days / 10))]
         return [
-            (self.x_of(moment), moment.strftime("%m-%d"))
+            (_tenths(self.x_of(moment)), moment.strftime("%m-%d"))
             for moment in moments
             if self.start <= moment <= self.end
         ]
 
-    def lane_top(self, index: int) -> int:
-        return TOP + index * self.lane_height
+    @property
+    def lane_labels(self) -> list[tuple[str, str]]:
+        """(y, lane) of each lane's label; its x is ``label_x``."""
+        return [
+            (_tenths(TOP + index * self.lane_height + self.lane_height * 0.65), lane)
+            for index, lane in enumerate(self.lanes)
+        ]
 
-    def placed(self) -> list[tuple[Span, int, float, float]]:
-        """Each span on a lane, with its lane's top, its x and its width (3 at least)."""
-        tops = {lane: self.lane_top(index) + 4 for index, lane in enumerate(self.lanes)}
-        placed = []
+    @property
+    def label_x(self) -> str:
+        return _tenths(self.label_width - 8)
+
+    def bars(self) -> list[tuple[str, ...]]:
+        """(class, x, y, width, colour, tooltip) of each span on a lane, at least 3 wide;
+        an open one has the class that dashes it."""
+        tops = {
+            lane: str(TOP + index * self.lane_height + 4) for index, lane in enumerate(self.lanes)
+        }
+        bars: list[tuple[str, ...]] = []
         for span in self.spans:
             if span.lane in tops:
                 x = self.x_of(span.start)
                 width = max(self.x_of(span.end or self.end) - x, 3.0)
-                placed.append((span, tops[span.lane], x, width))
-        return placed
+                css = "span" if span.end else "span open"
+                bars.append(
+                    (css, _tenths(x), tops[span.lane], _tenths(width), span.color, span.tooltip)
+                )
+        return bars

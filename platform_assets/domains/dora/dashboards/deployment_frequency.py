@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from platform_assets.domains.dora.dashboards import formatting as fmt
+from platform_assets.domains.dora.dashboards.charts import WeeklyChart
 from platform_assets.domains.dora.dashboards.levels import read_frequency_levels
 from platform_assets.domains.dora.dashboards.page import Dashboard, render_page
 from platform_assets.domains.dora.dashboards.reading import (
@@ -53,20 +54,20 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
         trend=weekly_trend(
             [
                 TrendChart(
-                    "deployments per week",
+                    WeeklyChart(
+                        "deployments per week", fmt.number, fmt.count_tick, bars=True, height=170
+                    ),
                     [TrendLine(frequency, "deployment_count", "deployments", DEPLOYMENTS_COLOR)],
-                    value_format=fmt.number,
-                    tick_format=fmt.count_tick,
-                    bars=True,
-                    height=170,
                 ),
                 TrendChart(
-                    "deployment success rate per week",
+                    WeeklyChart(
+                        "deployment success rate per week",
+                        fmt.rate,
+                        fmt.rate_tick,
+                        y_max=1.0,
+                        height=150,
+                    ),
                     [TrendLine(attempts, "deployment_success_rate", "success rate", SUCCESS_COLOR)],
-                    value_format=fmt.rate,
-                    tick_format=fmt.rate_tick,
-                    y_max=1.0,
-                    height=150,
                 ),
             ]
         ),

@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from platform_assets.domains.dora.dashboards import formatting as fmt
-from platform_assets.domains.dora.dashboards.charts import StackedBars, StackedRow
+from platform_assets.domains.dora.dashboards.charts import StackedBars, StackedRow, WeeklyChart
 from platform_assets.domains.dora.dashboards.levels import read_levels
 from platform_assets.domains.dora.dashboards.page import Dashboard, render_page
 from platform_assets.domains.dora.dashboards.reading import period_of, read, weekly
@@ -62,13 +62,11 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
         trend=weekly_trend(
             [
                 TrendChart(
-                    "lead time per week",
+                    WeeklyChart("lead time per week", fmt.hours, fmt.hours_tick),
                     [
                         TrendLine(lead, column, name, color, dashed)
                         for name, column, color, dashed in PERCENTILE_SERIES
                     ],
-                    value_format=fmt.hours,
-                    tick_format=fmt.hours_tick,
                 )
             ],
             no_weeks="No changes deployed yet.",

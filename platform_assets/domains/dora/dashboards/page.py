@@ -8,10 +8,12 @@ attribute values alike; a service named ``<script>`` never runs.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Final
 
 import jinja2
+from markupsafe import Markup
 
 from platform_assets.domains.dora.dashboards import charts
 from platform_assets.domains.dora.dashboards import formatting as fmt
@@ -33,8 +35,6 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        # A missing value (a null service or severity) shows as nothing, not 'None'.
-        finalize=lambda value: "" if value is None else value,
     )
     environment.globals.update(
         LEFT=charts.LEFT,
@@ -50,6 +50,17 @@ def _environment() -> jinja2.Environment:
 
 
 ENVIRONMENT: Final = _environment()
+
+
+@functools.lru_cache(maxsize=256)
+def _weekly_axes_once(axes: tuple[Any, ...]) -> Markup:
+    """The axes of a weekly chart, drawn once per distinct scale and labels: a page of
+    a thousand services has a handful of scales, and an axis is a fifth of a chart."""
+    charts_module: Any = ENVIRONMENT.get_template("charts.html").module  # macros: dynamic
+    return Markup(charts_module.weekly_axes(*axes))
+
+
+ENVIRONMENT.globals["weekly_axes_once"] = _weekly_axes_once
 
 
 @dataclass(frozen=True)

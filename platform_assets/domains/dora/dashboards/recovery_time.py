@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from platform_assets.domains.dora.dashboards import formatting as fmt
-from platform_assets.domains.dora.dashboards.charts import Span, Timeline
+from platform_assets.domains.dora.dashboards.charts import Span, Timeline, WeeklyChart
 from platform_assets.domains.dora.dashboards.levels import read_levels
 from platform_assets.domains.dora.dashboards.page import Dashboard, render_page
 from platform_assets.domains.dora.dashboards.reading import period_of, read, weekly
@@ -58,7 +58,7 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
         trend=weekly_trend(
             [
                 TrendChart(
-                    "median recovery time per week",
+                    WeeklyChart("median recovery time per week", fmt.hours, fmt.hours_tick),
                     [
                         TrendLine(
                             recovery,
@@ -76,8 +76,6 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
                             legend="time to restore service",
                         ),
                     ],
-                    value_format=fmt.hours,
-                    tick_format=fmt.hours_tick,
                 )
             ]
         ),

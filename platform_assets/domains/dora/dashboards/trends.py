@@ -4,11 +4,11 @@ the same charts over the same weeks, under one legend."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
-from platform_assets.domains.dora.dashboards.charts import Series, ValueFormat, WeeklyChart
+from platform_assets.domains.dora.dashboards.charts import Series, WeeklyChart
 from platform_assets.domains.dora.dashboards.formatting import short_day
 from platform_assets.domains.dora.dashboards.reading import services, week_starts
 
@@ -28,15 +28,11 @@ class TrendLine:
 
 @dataclass(frozen=True)
 class TrendChart:
-    """A chart every service gets, titled ``<service>: <title>``."""
+    """A chart every service gets: ``chart`` (without weeks or series) drawing the
+    service's values of ``lines``, titled ``<service>: <chart's title>``."""
 
-    title: str
+    chart: WeeklyChart
     lines: Sequence[TrendLine]
-    value_format: ValueFormat
-    tick_format: ValueFormat
-    bars: bool = False
-    y_max: float | None = None
-    height: int = 190
 
 
 @dataclass(frozen=True)
@@ -64,17 +60,13 @@ def weekly_trend(charts: Sequence[TrendChart], no_weeks: str = "No weeks to show
         (
             service,
             [
-                WeeklyChart(
-                    f"{service}: {chart.title}",
-                    labels,
-                    [series(line, service) for line in chart.lines],
-                    chart.value_format,
-                    chart.tick_format,
-                    bars=chart.bars,
-                    y_max=chart.y_max,
-                    height=chart.height,
+                replace(
+                    trend.chart,
+                    title=f"{service}: {trend.chart.title}",
+                    x_labels=labels,
+                    series=[series(line, service) for line in trend.lines],
                 )
-                for chart in charts
+                for trend in charts
             ],
         )
         for service in (services(*(line.frame for line in lines)) if starts else [])
