@@ -120,8 +120,9 @@ def _assert_built_incrementally(path: Path) -> None:
     """Every incremental model was rebuilt in full only by the first build."""
     with duckdb.connect(str(path), read_only=True) as connection:
         rows = connection.execute(
-            "select model, full_built_at = (select min(full_built_at) from ops.dora_model_state) "
-            "from ops.dora_model_state"
+            "select model, full_built_at = "
+            "(select min(full_built_at) from ops.incremental_replace_state) "
+            "from ops.incremental_replace_state"
         ).fetchall()
     assert len(rows) >= 9, f"expected the incremental models to record state, got {rows}"
     assert [model for model, first_only in rows if not first_only] == []

@@ -1,10 +1,10 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='dora_replace',
+    incremental_strategy='replace_units',
     unique_key=['change_id'],
-    post_hook="{{ dora_record_state() }}",
+    post_hook="{{ incremental_replace_record_state() }}",
 ) }}
-{%- set state = dora_incremental_state() -%}
+{%- set state = incremental_replace_state() -%}
 -- The platform's attribution of changes to deployments: for each change (a merged pull
 -- request, or a direct push) and each service that shipped it, the first successful
 -- production deployment of that service whose change set holds any of the change's
@@ -16,12 +16,12 @@
 with
 {%- if state.incremental %}
 changed_landings as (
-    select * from {{ dora_parent_changes(ref('int_dora__commit_landings'), state) }}
+    select * from {{ incremental_replace_parent_changes(ref('int_dora__commit_landings'), state) }}
 ),
 
 changed_change_sets as (
     select distinct deployment_id, repo
-    from {{ dora_parent_changes(ref('int_dora__deployment_change_sets'), state) }}
+    from {{ incremental_replace_parent_changes(ref('int_dora__deployment_change_sets'), state) }}
 ),
 
 replaced_changes as (
@@ -31,7 +31,7 @@ replaced_changes as (
     union
     select change_id from changed_landings where change_id is not null
     union
-    select pr_id from {{ dora_delta(ref('stg_dora__pull_requests'), state) }}
+    select pr_id from {{ incremental_replace_delta(ref('stg_dora__pull_requests'), state) }}
     union
     select all_landings.change_id
     from {{ ref('int_dora__deployment_change_sets') }} as change_sets
@@ -110,4 +110,4 @@ change_deployments as (
         and shipping_deployments.shipping_rank = 1
 )
 
-{{ dora_replace_rows(state, 'change_deployments', 'replaced_changes', ['change_id']) }}
+{{ incremental_replace_rows(state, 'change_deployments', 'replaced_changes', ['change_id']) }}

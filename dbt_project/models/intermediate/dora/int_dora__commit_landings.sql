@@ -1,10 +1,10 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='dora_replace',
+    incremental_strategy='replace_units',
     unique_key=['repo', 'sha'],
-    post_hook="{{ dora_record_state() }}",
+    post_hook="{{ incremental_replace_record_state() }}",
 ) }}
-{%- set state = dora_incremental_state() -%}
+{%- set state = incremental_replace_state() -%}
 -- Every commit the DORA models may meet, with the change it belongs to and when it
 -- reached the deployed branch. A pull request's commits and its merge commit land when
 -- the pull request is merged (their author dates are older); a commit that belongs to no
@@ -17,13 +17,13 @@
 with
 {%- if state.incremental %}
 changed_pull_requests as (
-    select pr_id, repo, merge_sha from {{ dora_delta(ref('stg_dora__pull_requests'), state) }}
+    select pr_id, repo, merge_sha from {{ incremental_replace_delta(ref('stg_dora__pull_requests'), state) }}
 ),
 
 replaced_landings as (
-    select repo, sha from {{ dora_delta(ref('stg_dora__commits'), state) }}
+    select repo, sha from {{ incremental_replace_delta(ref('stg_dora__commits'), state) }}
     union
-    select repo, sha from {{ dora_delta(ref('stg_dora__pull_request_commits'), state) }}
+    select repo, sha from {{ incremental_replace_delta(ref('stg_dora__pull_request_commits'), state) }}
     union
     select repo, sha
     from {{ ref('stg_dora__pull_request_commits') }}
@@ -108,4 +108,4 @@ landings as (
         and owning_pull_request.ownership_rank = 1
 )
 
-{{ dora_replace_rows(state, 'landings', 'replaced_landings', ['repo', 'sha']) }}
+{{ incremental_replace_rows(state, 'landings', 'replaced_landings', ['repo', 'sha']) }}

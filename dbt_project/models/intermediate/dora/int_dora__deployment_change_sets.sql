@@ -1,10 +1,10 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='dora_replace',
+    incremental_strategy='replace_units',
     unique_key=['deployment_id', 'repo'],
-    post_hook="{{ dora_record_state() }}",
+    post_hook="{{ incremental_replace_record_state() }}",
 ) }}
-{%- set state = dora_incremental_state() -%}
+{%- set state = incremental_replace_state() -%}
 -- What each successful production deployment shipped, per repository: the commits the
 -- previous successful production deployment of the same service and repository had not.
 --   * explicit: raw.deployment_change_sets rows, used whenever the source gave any for the
@@ -119,22 +119,22 @@ member_facts as (
 
 changed_deployments as (
     -- the production deployments model logs every deployment whose raw row changed
-    select deployment_id from {{ dora_parent_changes(ref('int_dora__production_deployments'), state) }}
+    select deployment_id from {{ incremental_replace_parent_changes(ref('int_dora__production_deployments'), state) }}
     union
-    select deployment_id from {{ dora_delta(ref('stg_dora__deployment_commits'), state) }}
+    select deployment_id from {{ incremental_replace_delta(ref('stg_dora__deployment_commits'), state) }}
     union
-    select deployment_id from {{ dora_delta(ref('stg_dora__deployment_change_sets'), state) }}
+    select deployment_id from {{ incremental_replace_delta(ref('stg_dora__deployment_change_sets'), state) }}
 ),
 
 moved_deployments as (
     -- where the changed production deployments were before (old rows of the change log)
     select deployment_id, service, finished_at
-    from {{ dora_parent_changes(ref('int_dora__production_deployments'), state) }}
+    from {{ incremental_replace_parent_changes(ref('int_dora__production_deployments'), state) }}
     where service is not null
 ),
 
 changed_landings as (
-    select repo, sha from {{ dora_parent_changes(ref('int_dora__commit_landings'), state) }}
+    select repo, sha from {{ incremental_replace_parent_changes(ref('int_dora__commit_landings'), state) }}
 ),
 
 landing_times_by_repo as (
@@ -315,4 +315,4 @@ change_sets as (
         and change_set_rows.repo = series_windows.repo
 )
 
-{{ dora_replace_rows(state, 'change_sets', 'replaced_members', ['deployment_id', 'repo']) }}
+{{ incremental_replace_rows(state, 'change_sets', 'replaced_members', ['deployment_id', 'repo']) }}

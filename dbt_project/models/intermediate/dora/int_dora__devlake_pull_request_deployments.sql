@@ -1,10 +1,10 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='dora_replace',
+    incremental_strategy='replace_units',
     unique_key=['pr_id'],
-    post_hook="{{ dora_record_state() }}",
+    post_hook="{{ incremental_replace_record_state() }}",
 ) }}
-{%- set state = dora_incremental_state() -%}
+{%- set state = incremental_replace_state() -%}
 -- DevLake's rule for a pull request's deployment (dora plugin, getDeploymentCommit): among
 -- successful production deployments of the whole project that have a previous successful
 -- deployment in their (service, repository) series, the one whose change set holds the
@@ -18,11 +18,11 @@ with
 {%- if state.incremental %}
 changed_change_sets as (
     select distinct deployment_id, repo
-    from {{ dora_parent_changes(ref('int_dora__deployment_change_sets'), state) }}
+    from {{ incremental_replace_parent_changes(ref('int_dora__deployment_change_sets'), state) }}
 ),
 
 replaced_pull_requests as (
-    select pr_id from {{ dora_delta(ref('stg_dora__pull_requests'), state) }}
+    select pr_id from {{ incremental_replace_delta(ref('stg_dora__pull_requests'), state) }}
     union
     select all_pull_requests.pr_id
     from {{ ref('stg_dora__pull_requests') }} as all_pull_requests
@@ -75,4 +75,4 @@ pull_request_deployments as (
     where candidate_rank = 1
 )
 
-{{ dora_replace_rows(state, 'pull_request_deployments', 'replaced_pull_requests', ['pr_id']) }}
+{{ incremental_replace_rows(state, 'pull_request_deployments', 'replaced_pull_requests', ['pr_id']) }}

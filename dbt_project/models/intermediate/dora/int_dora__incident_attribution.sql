@@ -1,8 +1,8 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='dora_replace',
+    incremental_strategy='replace_units',
     unique_key=['incident_id'],
-    post_hook="{{ dora_record_state() }}",
+    post_hook="{{ incremental_replace_record_state() }}",
 ) }}
 {%- set mode = dora_mode() -%}
 {%- set max_lag_hours = dora_incident_max_lag_hours() -%}
@@ -21,16 +21,16 @@
 -- changed incidents, the incidents a changed deployment (where it is now and where it was)
 -- could be any of those for, those whose root cause a replaced change set holds (now or
 -- before), and those attributed before to a changed deployment.
-{%- set state = dora_incremental_state() %}
+{%- set state = incremental_replace_state() %}
 with
 {%- if state.incremental %}
 changed_deployment_ids as (
-    select deployment_id from {{ dora_parent_changes(ref('int_dora__production_deployments'), state) }}
+    select deployment_id from {{ incremental_replace_parent_changes(ref('int_dora__production_deployments'), state) }}
 ),
 
 changed_deployments as (
     select deployment_id, service, finished_at
-    from {{ dora_parent_changes(ref('int_dora__production_deployments'), state) }}
+    from {{ incremental_replace_parent_changes(ref('int_dora__production_deployments'), state) }}
     where service is not null
     union all
     select deployment_id, service, finished_at
@@ -45,7 +45,7 @@ earliest_changed_deployment as (
 ),
 
 changed_change_sets as (
-    select * from {{ dora_parent_changes(ref('int_dora__deployment_change_sets'), state) }}
+    select * from {{ incremental_replace_parent_changes(ref('int_dora__deployment_change_sets'), state) }}
 ),
 
 changed_change_set_shas as (
@@ -56,7 +56,7 @@ changed_change_set_shas as (
 ),
 
 replaced_incidents as (
-    select incident_id from {{ dora_delta(ref('stg_dora__incidents'), state) }}
+    select incident_id from {{ incremental_replace_delta(ref('stg_dora__incidents'), state) }}
     union
     select incident_id from {{ ref('stg_dora__incidents') }}
     where caused_by_deployment_id in (select deployment_id from changed_deployment_ids)
@@ -294,4 +294,4 @@ attributions as (
         on incidents.incident_id = unattributed_reasons.incident_id
 )
 
-{{ dora_replace_rows(state, 'attributions', 'replaced_incidents', ['incident_id']) }}
+{{ incremental_replace_rows(state, 'attributions', 'replaced_incidents', ['incident_id']) }}

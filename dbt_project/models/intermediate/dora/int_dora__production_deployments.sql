@@ -1,10 +1,10 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='dora_replace',
+    incremental_strategy='replace_units',
     unique_key=['deployment_id'],
-    post_hook="{{ dora_record_state() }}",
+    post_hook="{{ incremental_replace_record_state() }}",
 ) }}
-{%- set state = dora_incremental_state() -%}
+{%- set state = incremental_replace_state() -%}
 -- Successful production deployments: the only deployments that count for frequency,
 -- lead time, change failure rate and rework. A deployment that spans several
 -- repositories is one row here, so it counts once everywhere downstream.
@@ -14,7 +14,7 @@
 with
 {%- if state.incremental %}
 changed_deployments as (
-    select deployment_id from {{ dora_delta(ref('stg_dora__deployments'), state) }}
+    select deployment_id from {{ incremental_replace_delta(ref('stg_dora__deployments'), state) }}
 ),
 {%- endif %}
 
@@ -38,4 +38,4 @@ production_deployments as (
     from deployments
 )
 
-{{ dora_replace_rows(state, 'production_deployments', 'changed_deployments', ['deployment_id']) }}
+{{ incremental_replace_rows(state, 'production_deployments', 'changed_deployments', ['deployment_id']) }}

@@ -1,10 +1,10 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='dora_replace',
+    incremental_strategy='replace_units',
     unique_key=['deployment_id'],
-    post_hook="{{ dora_record_state() }}",
+    post_hook="{{ incremental_replace_record_state() }}",
 ) }}
-{%- set state = dora_incremental_state() -%}
+{%- set state = incremental_replace_state() -%}
 -- Deployment rework (DORA 2024): a successful production deployment is remediation when
 -- it is marked hotfix or rollback, or ships a revert, or ships a pull request referencing
 -- an incident that was open when the pull request merged, or is the service's first
@@ -44,19 +44,19 @@ first_deployments_during_incidents as (
 
 changed_change_sets as (
     select distinct deployment_id, repo
-    from {{ dora_parent_changes(ref('int_dora__deployment_change_sets'), state) }}
+    from {{ incremental_replace_parent_changes(ref('int_dora__deployment_change_sets'), state) }}
 ),
 
 changed_landings as (
-    select repo, sha from {{ dora_parent_changes(ref('int_dora__commit_landings'), state) }}
+    select repo, sha from {{ incremental_replace_parent_changes(ref('int_dora__commit_landings'), state) }}
 ),
 
 changed_pull_requests as (
-    select pr_id, referenced_incident_id from {{ dora_delta(ref('stg_dora__pull_requests'), state) }}
+    select pr_id, referenced_incident_id from {{ incremental_replace_delta(ref('stg_dora__pull_requests'), state) }}
 ),
 
 changed_incidents as (
-    select incident_id from {{ dora_delta(ref('stg_dora__incidents'), state) }}
+    select incident_id from {{ incremental_replace_delta(ref('stg_dora__incidents'), state) }}
 ),
 
 landings_of_changed_pull_requests as (
@@ -71,7 +71,7 @@ landings_of_changed_pull_requests as (
 
 replaced_deployments as (
     select deployment_id
-    from {{ dora_parent_changes(ref('int_dora__production_deployments'), state) }}
+    from {{ incremental_replace_parent_changes(ref('int_dora__production_deployments'), state) }}
     union
     select deployment_id from changed_change_sets
     union
@@ -152,4 +152,4 @@ remediation_deployments as (
     {%- endif %}
 )
 
-{{ dora_replace_rows(state, 'remediation_deployments', 'replaced_deployments', ['deployment_id']) }}
+{{ incremental_replace_rows(state, 'remediation_deployments', 'replaced_deployments', ['deployment_id']) }}

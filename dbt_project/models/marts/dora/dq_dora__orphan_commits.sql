@@ -1,10 +1,10 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='dora_replace',
+    incremental_strategy='replace_units',
     unique_key=['reference_kind', 'referenced_by'],
-    post_hook="{{ dora_record_state() }}",
+    post_hook="{{ incremental_replace_record_state() }}",
 ) }}
-{%- set state = dora_incremental_state() -%}
+{%- set state = incremental_replace_state() -%}
 -- Commits other tables refer to that raw.commits does not hold. Each one degrades a
 -- metric: an unknown deployed commit forces the change-set window to fall back to the
 -- deployment's start, an unknown pull request commit hides the change's first commit
@@ -16,24 +16,24 @@ with
 {%- if state.incremental %}
 replaced_references as (
     select 'deployment_commit' as reference_kind, deployment_id as referenced_by
-    from {{ dora_delta(ref('stg_dora__deployment_commits'), state) }}
+    from {{ incremental_replace_delta(ref('stg_dora__deployment_commits'), state) }}
     union
     select 'explicit_change_set', deployment_id
-    from {{ dora_delta(ref('stg_dora__deployment_change_sets'), state) }}
+    from {{ incremental_replace_delta(ref('stg_dora__deployment_change_sets'), state) }}
     union
     select 'pull_request_commit', pr_id
-    from {{ dora_delta(ref('stg_dora__pull_request_commits'), state) }}
+    from {{ incremental_replace_delta(ref('stg_dora__pull_request_commits'), state) }}
     union
     select 'pull_request_merge_commit', pr_id
-    from {{ dora_delta(ref('stg_dora__pull_requests'), state) }}
+    from {{ incremental_replace_delta(ref('stg_dora__pull_requests'), state) }}
     union
     select 'incident_root_cause', incident_id
-    from {{ dora_delta(ref('stg_dora__incidents'), state) }}
+    from {{ incremental_replace_delta(ref('stg_dora__incidents'), state) }}
     union
     -- an orphan is listed once per sha whatever its repositories: match on the sha alone
     select reference_kind, referenced_by
     from {{ this }}
-    where sha in (select sha from {{ dora_delta(ref('stg_dora__commits'), state) }})
+    where sha in (select sha from {{ incremental_replace_delta(ref('stg_dora__commits'), state) }})
 ),
 {%- endif %}
 
@@ -92,4 +92,4 @@ orphan_commits as (
     group by reference_kind, referenced_by, sha
 )
 
-{{ dora_replace_rows(state, 'orphan_commits', 'replaced_references', ['reference_kind', 'referenced_by']) }}
+{{ incremental_replace_rows(state, 'orphan_commits', 'replaced_references', ['reference_kind', 'referenced_by']) }}

@@ -1,8 +1,8 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='dora_replace',
+    incremental_strategy='replace_units',
     unique_key=['change_id'],
-    post_hook="{{ dora_record_state() }}",
+    post_hook="{{ incremental_replace_record_state() }}",
 ) }}
 {%- set mode = dora_mode() -%}
 -- Lead time for changes, one row per service and change it shipped. What a change is and
@@ -20,24 +20,24 @@
 -- change deployments model replaced (default); the pull requests DevLake's match
 -- replaced, changed pull requests and those whose commits changed (devlake); the commits
 -- a replaced change set holds now or held before, and changed commits (four_keys).
-{%- set state = dora_incremental_state() %}
+{%- set state = incremental_replace_state() %}
 with
 {%- if state.incremental %}
 {%- if mode == 'devlake' %}
 replaced_changes as (
     select pr_id as change_id
-    from {{ dora_parent_changes(ref('int_dora__devlake_pull_request_deployments'), state) }}
+    from {{ incremental_replace_parent_changes(ref('int_dora__devlake_pull_request_deployments'), state) }}
     union
-    select pr_id from {{ dora_delta(ref('stg_dora__pull_requests'), state) }}
+    select pr_id from {{ incremental_replace_delta(ref('stg_dora__pull_requests'), state) }}
     union
-    select pr_id from {{ dora_delta(ref('stg_dora__pull_request_commits'), state) }}
+    select pr_id from {{ incremental_replace_delta(ref('stg_dora__pull_request_commits'), state) }}
     union
     select pr_id from {{ ref('stg_dora__pull_request_commits') }}
-    where (repo, sha) in (select repo, sha from {{ dora_delta(ref('stg_dora__commits'), state) }})
+    where (repo, sha) in (select repo, sha from {{ incremental_replace_delta(ref('stg_dora__commits'), state) }})
 ),
 {%- elif mode == 'four_keys' %}
 changed_change_sets as (
-    select * from {{ dora_parent_changes(ref('int_dora__deployment_change_sets'), state) }}
+    select * from {{ incremental_replace_parent_changes(ref('int_dora__deployment_change_sets'), state) }}
 ),
 
 replaced_commits as (
@@ -46,7 +46,7 @@ replaced_commits as (
     select repo, sha from {{ ref('int_dora__deployment_change_sets') }}
     where (deployment_id, repo) in (select deployment_id, repo from changed_change_sets)
     union
-    select repo, sha from {{ dora_delta(ref('stg_dora__commits'), state) }}
+    select repo, sha from {{ incremental_replace_delta(ref('stg_dora__commits'), state) }}
 ),
 
 replaced_changes as (
@@ -54,7 +54,7 @@ replaced_changes as (
 ),
 {%- else %}
 replaced_changes as (
-    select change_id from {{ dora_parent_changes(ref('int_dora__change_deployments'), state) }}
+    select change_id from {{ incremental_replace_parent_changes(ref('int_dora__change_deployments'), state) }}
 ),
 {%- endif %}
 {%- endif %}
@@ -184,4 +184,4 @@ lead_times as (
     from changes
 )
 
-{{ dora_replace_rows(state, 'lead_times', 'replaced_changes', ['change_id']) }}
+{{ incremental_replace_rows(state, 'lead_times', 'replaced_changes', ['change_id']) }}

@@ -1,8 +1,8 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='dora_replace',
+    incremental_strategy='replace_units',
     unique_key=['pr_id'],
-    post_hook="{{ dora_record_state() }}",
+    post_hook="{{ incremental_replace_record_state() }}",
 ) }}
 {%- set mode = dora_mode() -%}
 -- Where a pull request's time goes (reviewer insights): coding (first commit -> opened),
@@ -19,24 +19,24 @@
 -- deployment that shipped it, so a run recomputes changed pull requests, those with a
 -- changed commit or review, and those whose deployment the change deployments model
 -- (DevLake's match in devlake mode) replaced.
-{%- set state = dora_incremental_state() %}
+{%- set state = incremental_replace_state() %}
 with
 {%- if state.incremental %}
 replaced_pull_requests as (
-    select pr_id from {{ dora_delta(ref('stg_dora__pull_requests'), state) }}
+    select pr_id from {{ incremental_replace_delta(ref('stg_dora__pull_requests'), state) }}
     union
-    select pr_id from {{ dora_delta(ref('stg_dora__pull_request_commits'), state) }}
+    select pr_id from {{ incremental_replace_delta(ref('stg_dora__pull_request_commits'), state) }}
     union
     select pr_id from {{ ref('stg_dora__pull_request_commits') }}
-    where (repo, sha) in (select repo, sha from {{ dora_delta(ref('stg_dora__commits'), state) }})
+    where (repo, sha) in (select repo, sha from {{ incremental_replace_delta(ref('stg_dora__commits'), state) }})
     union
-    select pr_id from {{ dora_delta(ref('stg_dora__pull_request_reviews'), state) }}
+    select pr_id from {{ incremental_replace_delta(ref('stg_dora__pull_request_reviews'), state) }}
     union
     {%- if mode == 'devlake' %}
-    select pr_id from {{ dora_parent_changes(ref('int_dora__devlake_pull_request_deployments'), state) }}
+    select pr_id from {{ incremental_replace_parent_changes(ref('int_dora__devlake_pull_request_deployments'), state) }}
     {%- else %}
     -- a change id is a pull request id or a direct push's repo@sha, never both
-    select change_id from {{ dora_parent_changes(ref('int_dora__change_deployments'), state) }}
+    select change_id from {{ incremental_replace_parent_changes(ref('int_dora__change_deployments'), state) }}
     {%- endif %}
 ),
 {%- endif %}
@@ -199,4 +199,4 @@ pull_request_stages as (
     from stages
 )
 
-{{ dora_replace_rows(state, 'pull_request_stages', 'replaced_pull_requests', ['pr_id']) }}
+{{ incremental_replace_rows(state, 'pull_request_stages', 'replaced_pull_requests', ['pr_id']) }}

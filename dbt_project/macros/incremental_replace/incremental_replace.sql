@@ -1,61 +1,68 @@
-{#- Incremental DORA models that stay equal to a full rebuild.
+{#- Incremental replace: incremental models that stay equal to a full rebuild.
 
-    The raw tables only ever gain or change rows (the loader merges; `_loaded_at` is set when
-    a row is inserted or changed), so a model can tell what is new by `_loaded_at`. Each
-    incremental model (materialized='incremental', incremental_strategy='dora_replace'):
+    The platform's raw tables only ever gain or change rows (the loader merges; `_loaded_at`
+    is set when a row is inserted or changed), so a model can tell what is new by
+    `_loaded_at`. Each incremental model (materialized='incremental',
+    incremental_strategy='replace_units'):
 
       * finds the *replace units* (its unique_key: a deployment, a change, an incident...)
         whose rows can differ from last time: from the staging rows loaded since its
-        watermark, from its own previous rows (old values: a deployment that moved or
-        stopped counting), and from the change logs of the incremental models it reads;
+        watermark, from its own previous rows (old values: a row that moved or stopped
+        counting), and from the change logs of the incremental models it reads;
       * recomputes exactly those units with the same SQL as a full build, and emits one
-        `_dora_tombstone` row per unit, so a unit that no longer has rows is deleted too;
-      * the dora_replace strategy deletes every listed unit, inserts the recomputed rows
+        `_replace_tombstone` row per unit, so a unit that no longer has rows is deleted too;
+      * the replace_units strategy deletes every listed unit, inserts the recomputed rows
         and, for models that other incremental models read, appends the old rows of the
         replaced units to a change log (`ops.<model>__changes`, stamped with the new
         watermark), which those consumers read the same way they read staging;
-      * a post-hook records the model's state in `ops.dora_model_state`: the watermark
-        (the latest `_loaded_at` of the raw tables when it was built), a fingerprint of its
-        code, its upstream code and the dbt vars that change results, and when it was last
-        rebuilt in full.
+      * a post-hook records the model's state in `ops.incremental_replace_state`: the
+        watermark (the latest `_loaded_at` of its domain's raw tables when it was built), a
+        fingerprint of its code, its upstream code and the dbt vars its domain declares as
+        changing results, and when it was last rebuilt in full.
 
     A model builds in full (then replaces its whole table) when it has no state, when the
-    fingerprint changed (new code upstream, another dora_mode or time zone), when an
+    fingerprint changed (new code upstream, another value of a result var), when an
     incremental model it reads was rebuilt in full after it, and on --full-refresh. So an
-    incremental run never mixes rows computed under different code or settings. -#}
+    incremental run never mixes rows computed under different code or settings.
+
+    A domain is the model's `meta.domain`. Its raw tables are the dbt sources with the same
+    `meta.domain`; the vars that change its results come from its macro
+    `<domain>_result_vars()` (a dict of name to value), when it defines one.
+    docs/incremental-replace.md describes the mechanism for a model's author. -#}
 
 
-{%- macro dora_ops_relation(identifier) -%}
+{%- macro incremental_replace_ops_relation(identifier) -%}
     {{- return(api.Relation.create(database=target.database, schema='ops', identifier=identifier)) -}}
 {%- endmacro %}
 
 
-{%- macro dora_state_relation() -%}
-    {{- return(dora_ops_relation('dora_model_state')) -}}
+{%- macro incremental_replace_state_relation() -%}
+    {{- return(incremental_replace_ops_relation('incremental_replace_state')) -}}
 {%- endmacro %}
 
 
-{%- macro dora_change_log_relation(relation) -%}
-    {{- return(dora_ops_relation(relation.identifier ~ '__changes')) -}}
+{%- macro incremental_replace_change_log(relation) -%}
+    {{- return(incremental_replace_ops_relation(relation.identifier ~ '__changes')) -}}
 {%- endmacro %}
 
 
-{#- The vars that change what an incremental model computes. dora_as_of and
-    dora_window_days are left out on purpose: only the calendars and the level window read
-    them, and those are tables rebuilt on every run. -#}
-{%- macro dora_result_vars() -%}
-    {{- return({
-        'dora_mode': dora_mode(),
-        'dora_timezone': dora_timezone(),
-        'dora_incident_max_lag_hours': dora_incident_max_lag_hours(),
-    }) -}}
+{#- The vars that change what the model computes, as its domain declares them in
+    `<domain>_result_vars()`; none when the domain declares none. -#}
+{%- macro incremental_replace_result_vars() -%}
+    {%- set declared = context.get(model.meta.get('domain', '') ~ '_result_vars') -%}
+    {{- return(declared() if declared is not none else {}) -}}
+{%- endmacro %}
+
+
+{%- macro incremental_replace_sql_string(value) -%}
+    '{{ value | string | replace("'", "''") }}'
 {%- endmacro %}
 
 
 {#- The model's code and everything upstream of it (models, seeds and the project's
     macros), plus the result vars: when any of it changes, rows built before may be stale,
     so the model rebuilds in full. -#}
-{%- macro dora_fingerprint() -%}
+{%- macro incremental_replace_fingerprint() -%}
     {%- set nodes = [model.unique_id] -%}
     {%- set macros = [] -%}
     {%- set parts = [] -%}
@@ -84,17 +91,17 @@
             {%- endfor -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- do parts.append(tojson(dora_result_vars())) -%}
+    {%- do parts.append(tojson(incremental_replace_result_vars())) -%}
     {{- return(local_md5(parts | sort | join('\n'))) -}}
 {%- endmacro %}
 
 
 {#- The incremental models this one reads (they publish change logs). -#}
-{%- macro dora_incremental_parents() -%}
+{%- macro incremental_replace_parents() -%}
     {%- set parents = [] -%}
     {%- for unique_id in model.depends_on.nodes -%}
         {%- set node = graph.nodes.get(unique_id) -%}
-        {%- if node is not none and node.config.get('incremental_strategy') == 'dora_replace' -%}
+        {%- if node is not none and node.config.get('incremental_strategy') == 'replace_units' -%}
             {%- do parents.append(node) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -103,11 +110,11 @@
 
 
 {#- The incremental models that read this one: it keeps a change log only for them. -#}
-{%- macro dora_incremental_children() -%}
+{%- macro incremental_replace_children() -%}
     {%- set children = [] -%}
     {%- for node in graph.nodes.values() -%}
         {%- if model.unique_id in node.depends_on.nodes
-              and node.config.get('incremental_strategy') == 'dora_replace' -%}
+              and node.config.get('incremental_strategy') == 'replace_units' -%}
             {%- do children.append(node) -%}
         {%- endif -%}
     {%- endfor -%}
@@ -115,7 +122,7 @@
 {%- endmacro %}
 
 
-{%- macro dora_node_state_key(node) -%}
+{%- macro incremental_replace_state_key(node) -%}
     {{- return(node.schema ~ '.' ~ (node.alias or node.name)) -}}
 {%- endmacro %}
 
@@ -124,37 +131,37 @@
     table exists, dbt is not asked for a full refresh, the recorded fingerprint matches and
     no incremental parent was rebuilt in full after this model's last build. Reads the state
     table at execution time (never while parsing). -#}
-{%- macro dora_incremental_state() -%}
+{%- macro incremental_replace_state() -%}
     {%- set full = {'incremental': false, 'watermark': none} -%}
     {%- if not execute or not is_incremental() -%}
         {{- return(full) -}}
     {%- endif -%}
-    {%- set state_relation = dora_state_relation() -%}
+    {%- set state_relation = incremental_replace_state_relation() -%}
     {%- if adapter.get_relation(state_relation.database, state_relation.schema, state_relation.identifier) is none -%}
         {{- return(full) -}}
     {%- endif -%}
-    {%- set parents = dora_incremental_parents() -%}
-    {%- set names = [dora_node_state_key(model)] -%}
+    {%- set parents = incremental_replace_parents() -%}
+    {%- set names = [incremental_replace_state_key(model)] -%}
     {%- for parent in parents -%}
-        {%- do names.append(dora_node_state_key(parent)) -%}
+        {%- do names.append(incremental_replace_state_key(parent)) -%}
     {%- endfor -%}
     {%- set rows = run_query(
         "select model, fingerprint, cast(watermark as varchar) as watermark, "
         ~ "cast(full_built_at as varchar) as full_built_at, "
         ~ "coalesce(full_built_at > (select watermark from " ~ state_relation ~ " where model = "
-        ~ dora_sql_string(dora_node_state_key(model)) ~ "), true) as rebuilt_after "
+        ~ incremental_replace_sql_string(incremental_replace_state_key(model)) ~ "), true) as rebuilt_after "
         ~ "from " ~ state_relation ~ " where model in ('" ~ (names | join("', '")) ~ "')"
     ) -%}
     {%- set by_model = {} -%}
     {%- for row in rows -%}
         {%- do by_model.update({row['model']: row}) -%}
     {%- endfor -%}
-    {%- set own = by_model.get(dora_node_state_key(model)) -%}
-    {%- if own is none or own['watermark'] is none or own['fingerprint'] != dora_fingerprint() -%}
+    {%- set own = by_model.get(incremental_replace_state_key(model)) -%}
+    {%- if own is none or own['watermark'] is none or own['fingerprint'] != incremental_replace_fingerprint() -%}
         {{- return(full) -}}
     {%- endif -%}
     {%- for parent in parents -%}
-        {%- set parent_state = by_model.get(dora_node_state_key(parent)) -%}
+        {%- set parent_state = by_model.get(incremental_replace_state_key(parent)) -%}
         {%- if parent_state is none or parent_state['rebuilt_after'] -%}
             {{- return(full) -}}
         {%- endif -%}
@@ -163,40 +170,45 @@
 {%- endmacro %}
 
 
-{#- The latest `_loaded_at` of every raw DORA table: what a build has seen. Nothing writes
-    the raw tables while dbt runs (DuckDB allows one writer, and the Dagster pool runs one
-    warehouse step at a time), so it is the same at the start and the end of a model. -#}
-{%- macro dora_raw_watermark() -%}
+{#- The latest `_loaded_at` of the raw tables of the model's domain: what a build has seen.
+    Nothing writes the raw tables while dbt runs (DuckDB allows one writer, and the Dagster
+    pool runs one warehouse step at a time), so it is the same at the start and the end of
+    a model. -#}
+{%- macro incremental_replace_watermark() -%}
+    {%- set domain = model.meta.get('domain') -%}
     {%- set maxima = [] -%}
-    {%- for source_node in graph.sources.values() if source_node.source_name == 'dora_raw' -%}
+    {%- for source_node in graph.sources.values() if source_node.meta.get('domain') == domain -%}
         {%- set relation = api.Relation.create(
             database=source_node.database, schema=source_node.schema, identifier=source_node.identifier) -%}
         {%- do maxima.append('select max(_loaded_at) as loaded_at from ' ~ relation) -%}
     {%- endfor -%}
+    {%- if not maxima -%}
+        {{ exceptions.raise_compiler_error(model.name ~ ": incremental replace needs the raw sources of its domain ('" ~ domain ~ "'): declare meta.domain on the model and its sources") }}
+    {%- endif -%}
     (select max(loaded_at) from ({{ maxima | join(' union all ') }}) as raw_maxima)
 {%- endmacro %}
 
 
 {#- Rows of a staging model loaded since the watermark. -#}
-{%- macro dora_delta(relation, state) -%}
+{%- macro incremental_replace_delta(relation, state) -%}
     (select * from {{ relation }} where loaded_at > {{ state['watermark'] }})
 {%- endmacro %}
 
 
 {#- The replace units an incremental parent changed since the watermark: its key columns and
     the old values of the rows it replaced (NULL for a unit that is new). -#}
-{%- macro dora_parent_changes(relation, state) -%}
-    (select * from {{ dora_change_log_relation(relation) }} where changed_at > {{ state['watermark'] }})
+{%- macro incremental_replace_parent_changes(relation, state) -%}
+    (select * from {{ incremental_replace_change_log(relation) }} where changed_at > {{ state['watermark'] }})
 {%- endmacro %}
 
 
 {#- Closes an incremental model: its recomputed rows plus one tombstone per replace unit.
     `rows` and `units` are CTE names; a full build selects `rows` only. -#}
-{%- macro dora_replace_rows(state, rows, units, keys) -%}
+{%- macro incremental_replace_rows(state, rows, units, keys) -%}
     {%- if state['incremental'] %}
-select *, false as _dora_tombstone from {{ rows }}
+select *, false as _replace_tombstone from {{ rows }}
 union all by name
-select distinct {{ keys | join(', ') }}, true as _dora_tombstone from {{ units }}
+select distinct {{ keys | join(', ') }}, true as _replace_tombstone from {{ units }}
     {%- else %}
 select * from {{ rows }}
     {%- endif %}
@@ -205,12 +217,12 @@ select * from {{ rows }}
 
 {#- The strategy: replace the listed units, or the whole table when the model built in full
     (no tombstone column: no state, new fingerprint, or a parent rebuilt in full). -#}
-{% macro get_incremental_dora_replace_sql(arg_dict) %}
+{% macro get_incremental_replace_units_sql(arg_dict) %}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set temp = arg_dict['temp_relation'] -%}
     {%- set keys = arg_dict['unique_key'] if arg_dict['unique_key'] is not string else [arg_dict['unique_key']] -%}
     {%- set temp_columns = adapter.get_columns_in_relation(temp) | map(attribute='name') | list -%}
-    {%- if '_dora_tombstone' not in temp_columns -%}
+    {%- if '_replace_tombstone' not in temp_columns -%}
         create or replace table {{ target }} as select * from {{ temp }}
     {%- else -%}
         {%- set quoted_columns = [] -%}
@@ -222,14 +234,14 @@ select * from {{ rows }}
         {%- for key in keys -%}
             {%- do on.append('target_rows.' ~ key ~ ' = units.' ~ key) -%}
         {%- endfor -%}
-        {%- if dora_incremental_children() %}
-        {%- set log = dora_change_log_relation(target) -%}
+        {%- if incremental_replace_children() %}
+        {%- set log = incremental_replace_change_log(target) -%}
         create table if not exists {{ log }} as
         select cast(null as timestamptz) as changed_at, {{ keys | join(', ') }}, * exclude ({{ keys | join(', ') }})
         from {{ target }}
         where false;
         insert into {{ log }} by name
-        select {{ dora_raw_watermark() }} as changed_at, units.*, target_rows.* exclude ({{ keys | join(', ') }})
+        select {{ incremental_replace_watermark() }} as changed_at, units.*, target_rows.* exclude ({{ keys | join(', ') }})
         from (select distinct {{ keys | join(', ') }} from {{ temp }}) as units
         left join {{ target }} as target_rows
             on {{ on | join(' and ') }};
@@ -238,15 +250,15 @@ select * from {{ rows }}
         using (select distinct {{ keys | join(', ') }} from {{ temp }}) as units
         where {{ on | join(' and ') }};
         insert into {{ target }} ({{ quoted }})
-        select {{ quoted }} from {{ temp }} where not _dora_tombstone
+        select {{ quoted }} from {{ temp }} where not _replace_tombstone
     {%- endif -%}
 {% endmacro %}
 
 
 {#- on-run-start: the state table exists before any model runs, so models built in
     parallel threads never race to create it. -#}
-{%- macro dora_create_state_table() -%}
-    {%- set state_relation = dora_state_relation() -%}
+{%- macro incremental_replace_create_state_table() -%}
+    {%- set state_relation = incremental_replace_state_relation() -%}
     create schema if not exists {{ adapter.quote(state_relation.database) }}.{{ adapter.quote(state_relation.schema) }};
     create table if not exists {{ state_relation }} (
         model varchar primary key,
@@ -259,24 +271,24 @@ select * from {{ rows }}
 
 {#- Post-hook of every incremental model: records its state, creates its change log (when
     incremental models read it) and drops the log entries every reader has consumed. -#}
-{%- macro dora_record_state() -%}
+{%- macro incremental_replace_record_state() -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- set state = dora_incremental_state() -%}
-    {%- set state_relation = dora_state_relation() -%}
-    {%- set key = dora_sql_string(dora_node_state_key(model)) -%}
+    {%- set state = incremental_replace_state() -%}
+    {%- set state_relation = incremental_replace_state_relation() -%}
+    {%- set key = incremental_replace_sql_string(incremental_replace_state_key(model)) -%}
     insert or replace into {{ state_relation }}
     select
         {{ key }},
-        '{{ dora_fingerprint() }}',
-        {{ dora_raw_watermark() }},
+        '{{ incremental_replace_fingerprint() }}',
+        {{ incremental_replace_watermark() }},
         {% if state['incremental'] -%}
         (select full_built_at from {{ state_relation }} where model = {{ key }})
         {%- else -%}
-        {{ dora_raw_watermark() }}
+        {{ incremental_replace_watermark() }}
         {%- endif %};
-    {%- set children = dora_incremental_children() %}
+    {%- set children = incremental_replace_children() %}
     {%- if children %}
-    {%- set log = dora_change_log_relation(this) -%}
+    {%- set log = incremental_replace_change_log(this) -%}
     {%- set keys = model.config.get('unique_key') -%}
     {%- set keys = [keys] if keys is string else keys %}
     create table if not exists {{ log }} as
@@ -285,7 +297,7 @@ select * from {{ rows }}
     where false;
     {%- set readers = [] -%}
     {%- for child in children -%}
-        {%- do readers.append(dora_node_state_key(child)) -%}
+        {%- do readers.append(incremental_replace_state_key(child)) -%}
     {%- endfor %}
     delete from {{ log }}
     where changed_at <= (
