@@ -1,9 +1,12 @@
-"""``metric_metadata`` on marts built from the demo source: each figure equals the same
-figure computed independently from the tables below the marts (staging and
-intermediate models, raw spans), over the latest complete week or month."""
+"""The headline figures mart (``marts.agg_dora__headline_figures``) built from the demo
+source, as the dbt step records it in numeric metadata: each figure equals the same
+figure computed independently from the tables below the marts (staging and intermediate
+models, raw spans), over the latest complete week or month."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -12,16 +15,37 @@ import dagster as dg
 import duckdb
 import pytest
 
-from platform_assets.domains.dora.metric_metadata import METRIC_QUERIES, metric_metadata
-from tests.dora_dashboards.conftest import DemoMarts
+from platform_assets.integrations.dbt.assets import figures_metadata
+from tests.dora_dashboards.conftest import DBT_PROJECT_DIR, DemoMarts, _dbt
+
+HEADLINE_MART = "marts.agg_dora__headline_figures"
+#: The marts the headline figures are computed from.
+FIGURE_SOURCES = (
+    "fct_deployment_frequency",
+    "fct_deployment_success_rate",
+    "fct_change_failure_rate",
+    "fct_deployment_rework_rate",
+    "fct_lead_time_for_changes",
+    "fct_incident_recovery",
+)
 
 
-def _values(connection: duckdb.DuckDBPyConnection, mart: str) -> dict[str, Any]:
-    metadata = metric_metadata(connection, dg.AssetKey(["marts", mart]))
+def _figures(connection: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The mart's row as the dbt step records it: the JSON line its post-hook logs, made
+    numeric metadata."""
+    (row,) = connection.execute(
+        f"select to_json(figures) from {HEADLINE_MART} as figures"
+    ).fetchall()
+    metadata = figures_metadata(json.loads(row[0]))
     assert all(
         isinstance(v, dg.FloatMetadataValue | dg.IntMetadataValue) for v in metadata.values()
     )
     return {key: value.value for key, value in metadata.items()}
+
+
+def _values(connection: duckdb.DuckDBPyConnection, *names: str) -> dict[str, Any]:
+    figures = _figures(connection)
+    return {name: figures[name] for name in names if name in figures}
 
 
 def _row(connection: duckdb.DuckDBPyConnection, query: str, params: list[Any]) -> dict[str, Any]:
@@ -73,7 +97,7 @@ def test_deployment_frequency_figures(connection, demo_marts: DemoMarts) -> None
         [week_start, week_end, window_start, demo_marts.as_of],
     )
     assert expected["deployments_last_week"] > 0
-    _assert_figures(_values(connection, "fct_deployment_frequency"), expected)
+    _assert_figures(_values(connection, *expected), expected)
 
 
 def test_deployment_success_rate_figures(connection, demo_marts: DemoMarts) -> None:
@@ -92,7 +116,7 @@ def test_deployment_success_rate_figures(connection, demo_marts: DemoMarts) -> N
         list(demo_marts.last_week),
     )
     assert expected["deployment_attempts_last_week"] > 0
-    _assert_figures(_values(connection, "fct_deployment_success_rate"), expected)
+    _assert_figures(_values(connection, *expected), expected)
 
 
 def test_change_failure_rate_is_the_latest_complete_month(connection, demo_marts) -> None:
@@ -110,7 +134,7 @@ def test_change_failure_rate_is_the_latest_complete_month(connection, demo_marts
         list(demo_marts.last_month),
     )
     assert expected["change_failure_rate_last_month"] is not None
-    _assert_figures(_values(connection, "fct_change_failure_rate"), expected)
+    _assert_figures(_values(connection, *expected), expected)
 
 
 def test_rework_rate_figures(connection, demo_marts: DemoMarts) -> None:
@@ -126,7 +150,7 @@ def test_rework_rate_figures(connection, demo_marts: DemoMarts) -> None:
         """,
         list(demo_marts.last_month),
     )
-    _assert_figures(_values(connection, "fct_deployment_rework_rate"), expected)
+    _assert_figures(_values(connection, *expected), expected)
 
 
 def test_lead_time_percentiles_in_hours(connection, demo_marts: DemoMarts) -> None:
@@ -144,7 +168,7 @@ def test_lead_time_percentiles_in_hours(connection, demo_marts: DemoMarts) -> No
         list(demo_marts.last_month),
     )
     assert expected["lead_time_median_hours"] is not None
-    _assert_figures(_values(connection, "fct_lead_time_for_changes"), expected)
+    _assert_figures(_values(connection, *expected), expected)
 
 
 def test_recovery_figures_from_the_incident_spans(connection, demo_marts: DemoMarts) -> None:
@@ -172,40 +196,87 @@ def test_recovery_figures_from_the_incident_spans(connection, demo_marts: DemoMa
         list(demo_marts.last_month),
     )
     assert expected["recovery_time_median_hours"] is not None
-    _assert_figures(_values(connection, "fct_incident_recovery"), expected)
+    _assert_figures(_values(connection, *expected), expected)
 
 
-def test_an_asset_that_is_not_a_metric_mart_has_no_figures(connection) -> None:
-    assert metric_metadata(connection, dg.AssetKey(["marts", "dq_dora__orphan_commits"])) == {}
-    assert metric_metadata(connection, dg.AssetKey(["raw", "deployments"])) == {}
-
-
-def test_empty_marts_give_no_rates_and_never_raise(demo_marts: DemoMarts, tmp_path: Path) -> None:
-    """Every mart present with no rows: counts of a window that exists are 0, every rate,
-    median and per-period count is left out."""
-    with duckdb.connect(str(tmp_path / "empty.duckdb")) as connection:
-        connection.execute(f"attach '{demo_marts.path}' as built (read_only)")
-        connection.execute("create schema marts")
-        tables = [key.path[-1] for key in METRIC_QUERIES] + ["agg_deployment_frequency_level"]
-        for table in tables:
-            connection.execute(
-                f"create table marts.{table} as select * from built.marts.{table} limit 0"
-            )
-        connection.execute("detach built")
-        figures = {
-            key.path[-1]: {k: v.value for k, v in metric_metadata(connection, key).items()}
-            for key in METRIC_QUERIES
-        }
-    assert figures == {
-        "fct_deployment_frequency": {},
-        "fct_deployment_success_rate": {},
-        "fct_change_failure_rate": {},
-        "fct_deployment_rework_rate": {},
-        "fct_lead_time_for_changes": {"lead_time_changes_last_month": 0},
-        "fct_incident_recovery": {"incidents_resolved_last_month": 0, "open_incidents": 0},
+def test_every_figure_is_one_the_tests_above_check(connection) -> None:
+    """A figure added to the mart gets its independent check above, or this fails."""
+    assert set(_figures(connection)) == {
+        "deployments_last_week",
+        "deployment_days_last_week",
+        "deployments_per_day_30d",
+        "deployment_attempts_last_week",
+        "failed_deployment_attempts_last_week",
+        "deployment_success_rate_last_week",
+        "deployments_last_month",
+        "failed_deployments_last_month",
+        "change_failure_rate_last_month",
+        "remediation_deployments_last_month",
+        "rework_rate_last_month",
+        "lead_time_changes_last_month",
+        "lead_time_median_hours",
+        "lead_time_p75_hours",
+        "lead_time_p90_hours",
+        "incidents_resolved_last_month",
+        "open_incidents",
+        "recovery_time_median_hours",
+        "time_to_restore_median_hours",
     }
 
 
-def test_a_missing_mart_gives_no_figures(tmp_path: Path) -> None:
-    with duckdb.connect(str(tmp_path / "bare.duckdb")) as connection:
-        assert all(metric_metadata(connection, key) == {} for key in METRIC_QUERIES)
+def test_only_numbers_become_figures() -> None:
+    """The row's day and mode are not figures, nor is a NULL figure (no data behind it)."""
+    metadata = figures_metadata(
+        {
+            "last_complete_day": "2026-11-29",
+            "dora_mode": "default",
+            "deployments_last_week": 12,
+            "deployments_per_day_30d": 2.0,
+            "rework_rate_last_month": None,
+            "flag": True,
+        }
+    )
+    assert metadata == {
+        "deployments_last_week": dg.MetadataValue.int(12),
+        "deployments_per_day_30d": dg.MetadataValue.float(2.0),
+    }
+
+
+def test_empty_marts_give_no_rates(demo_marts: DemoMarts, tmp_path: Path) -> None:
+    """Every mart present with no rows, the headline mart built on them by dbt: counts of
+    a window that exists are 0, every rate, median and per-period count is left out."""
+    database = tmp_path / "empty.duckdb"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute(f"attach '{demo_marts.path}' as built (read_only)")
+        connection.execute("create schema marts")
+        for table in FIGURE_SOURCES:
+            connection.execute(
+                f"create table marts.{table} as select * from built.marts.{table} limit 0"
+            )
+    built = subprocess.run(
+        [
+            _dbt(),
+            "run",
+            "--select",
+            "agg_dora__headline_figures",
+            "--profiles-dir",
+            ".",
+            "--vars",
+            json.dumps({"warehouse_path": str(database), "dora_as_of": str(demo_marts.as_of)}),
+            "--target-path",
+            str(tmp_path / "target"),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ],
+        cwd=DBT_PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stdout[-3000:]
+    with duckdb.connect(str(database), read_only=True) as connection:
+        assert _figures(connection) == {
+            "lead_time_changes_last_month": 0,
+            "incidents_resolved_last_month": 0,
+            "open_incidents": 0,
+        }

@@ -8,14 +8,17 @@ materialized here.
 
 from __future__ import annotations
 
+import json
+
 import dagster as dg
 import duckdb
 import polars as pl
 import pytest
 
-from platform_assets.domains.dora.metric_metadata import METRIC_QUERIES
+from platform_assets.integrations.dbt.assets import figures_metadata
 from platform_assets.stages.contract_metadata import COLUMN_SCHEMA_KEY
 
+HEADLINE_MART = "marts.agg_dora__headline_figures"
 COMPARED_SCHEMAS = ("raw", "staging", "intermediate", "marts", "reference")
 
 
@@ -38,10 +41,9 @@ def _tables(path) -> dict[str, pl.DataFrame]:
 def _assert_recorded_in_lineage_order(
     instance: dg.DagsterInstance, run_id: str, defs: dg.Definitions
 ) -> None:
-    """dbt's results are recorded while dbt runs, some held back until it exits (the metric
-    marts and what reads them): still, every asset is recorded after the parents it was
-    built from, and every check after the asset it checked, or the check would be shown
-    against the asset's previous materialization."""
+    """dbt's results are recorded as dbt reports them, none held back: every asset is
+    recorded after the parents it was built from, and every check after the asset it
+    checked, or the check would be shown against the asset's previous materialization."""
     graph = defs.resolve_asset_graph()
     recorded: set[dg.AssetKey] = set()
     checked = 0
@@ -71,7 +73,8 @@ def _assert_dbt_outputs_carry_written_columns_and_figures(
     result: dg.ExecuteInProcessResult, warehouse_path
 ) -> None:
     """Each dbt model's and seed's materialization records the columns the warehouse holds,
-    with their types (what column stability compares), and each metric mart its figures."""
+    with their types (what column stability compares), and the headline figures mart, alone,
+    the figures of the row it wrote."""
     with duckdb.connect(str(warehouse_path), read_only=True) as connection:
         written: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for schema, table, column, data_type in connection.execute(
@@ -79,6 +82,11 @@ def _assert_dbt_outputs_carry_written_columns_and_figures(
             "from information_schema.columns order by table_schema, table_name, ordinal_position"
         ).fetchall():
             written.setdefault((schema, table), []).append((column, data_type))
+        (row,) = connection.execute(
+            f"select to_json(figures) from {HEADLINE_MART} as figures"
+        ).fetchall()
+    headline = figures_metadata(json.loads(row[0]))
+    assert headline, "the headline figures mart records no figure"
     models = 0
     for event in result.get_asset_materialization_events():
         materialization = event.step_materialization_data.materialization
@@ -89,13 +97,11 @@ def _assert_dbt_outputs_carry_written_columns_and_figures(
         recorded = [(column.name, column.type) for column in schema.columns]
         assert recorded == written[(key.path[0], key.path[1])], key.to_user_string()
         models += 1
-        if key in METRIC_QUERIES:
-            figures = {
-                name: value
-                for name, value in materialization.metadata.items()
-                if isinstance(value, dg.IntMetadataValue | dg.FloatMetadataValue)
-            }
-            assert figures, f"{key.to_user_string()} records no metric figure"
+        figures = {
+            name: value for name, value in materialization.metadata.items() if name in headline
+        }
+        expected = headline if key.to_user_string() == HEADLINE_MART.replace(".", "/") else {}
+        assert figures == expected, key.to_user_string()
     assert models > 30
 
 

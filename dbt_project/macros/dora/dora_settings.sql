@@ -62,7 +62,8 @@
 
 
 {% macro dora_window_days() -%}
-    {%- set days = var('dora_window_days', 90) | int -%}
+    {%- set raw = var('dora_window_days', 90) | string | trim -%}
+    {%- set days = 90 if raw in ['', 'None', 'null'] else raw | int -%}
     {%- if days < 1 -%}
         {{ exceptions.raise_compiler_error("var dora_window_days must be a positive integer") }}
     {%- endif -%}

@@ -6,7 +6,7 @@
 import json
 import os
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Final
 
 import dagster as dg
 from dagster_dbt import DbtCliEventMessage, DbtCliResource, dbt_assets
@@ -17,7 +17,6 @@ from platform_assets.checks.column_stability import (
     column_stability_spec,
     columns_of,
 )
-from platform_assets.domains.dora.metric_metadata import METRIC_QUERIES, metric_metadata
 from platform_assets.integrations.dbt.project import dbt_project
 from platform_assets.integrations.dbt.translator import StagedDbtTranslator
 from platform_assets.integrations.duckdb import Warehouse
@@ -30,89 +29,81 @@ from platform_assets.stages.contract_metadata import (
 from platform_assets.stages.delivery_stage import DeliveryStage
 from platform_assets.stages.stage_defaults import default_retry_policy
 
-#: dbt vars the models read, from the environment: the DORA compatibility mode and the
-#: calendar time zone are configuration, not code.
-DBT_VAR_ENV = {
-    "dora_mode": "PLATFORM_DORA_MODE",
-    "dora_timezone": "PLATFORM_DORA_TIMEZONE",
-    "dora_incident_max_lag_hours": "PLATFORM_DORA_INCIDENT_MAX_LAG_HOURS",
-    "dora_as_of": "PLATFORM_DORA_AS_OF",
-    "dora_window_days": "PLATFORM_DORA_WINDOW_DAYS",
-}
+#: The dbt var the profile takes the warehouse file from (dbt_project/profiles.yml).
+WAREHOUSE_PATH_VAR: Final = "warehouse_path"
+
+#: The lines the post-hooks log for the step to record on a model's materialization while
+#: dbt still runs (dbt holds the DuckDB file open until it exits, so nothing else can read
+#: the warehouse then): ``log_relation_columns`` logs the columns every model and seed
+#: wrote, ``log_relation_figures`` the one row of a model of headline figures.
+COLUMNS_LOG_PREFIX: Final = "platform-columns "
+FIGURES_LOG_PREFIX: Final = "platform-figures "
+_LOG_PREFIXES: Final = (COLUMNS_LOG_PREFIX, FIGURES_LOG_PREFIX)
 
 
-def dbt_vars() -> dict[str, str]:
-    return {var: os.environ[env] for var, env in DBT_VAR_ENV.items() if os.environ.get(env)}
+def warehouse_arguments(warehouse: Warehouse) -> list[str]:
+    """``--vars`` naming the warehouse file for dbt's profile, or none when the profile
+    reads that very file from the environment already.
+
+    dagster-dbt starts dbt with a copy of this process's environment and takes no other,
+    so a var is the way to name the resource's file without changing the environment of
+    the whole process. A var the prepared manifest was not parsed with costs dbt a full
+    re-parse (about 4 s here), so it is passed only when the environment does not already
+    say the same, as under ``make``, which exports the absolute path."""
+    if os.environ.get(WAREHOUSE_ENV) == str(warehouse.path):
+        return []
+    return ["--vars", json.dumps({WAREHOUSE_PATH_VAR: str(warehouse.path)})]
 
 
-#: The line the ``log_relation_columns`` post-hook logs for each model and seed it wrote.
-COLUMNS_LOG_PREFIX = "platform-columns "
-
-
-def _logged_columns(event: DbtCliEventMessage) -> tuple[str, dict[str, str]] | None:
-    """(unique id, {column: warehouse type}) from a ``log_relation_columns`` line."""
+def _logged_line(event: DbtCliEventMessage) -> tuple[str, str, dict[str, Any]] | None:
+    """(unique id, log prefix, payload) from a line a platform post-hook logged."""
     info = event.raw_event["info"]
-    if info["name"] != "JinjaLogInfo" or not info["msg"].startswith(COLUMNS_LOG_PREFIX):
+    if info["name"] != "JinjaLogInfo":
         return None
+    prefix = next((p for p in _LOG_PREFIXES if info["msg"].startswith(p)), None)
     unique_id = event.raw_event["data"].get("node_info", {}).get("unique_id")
-    if unique_id is None:
+    if prefix is None or unique_id is None:
         return None
-    return unique_id, json.loads(info["msg"][len(COLUMNS_LOG_PREFIX) :])
+    return unique_id, prefix, json.loads(info["msg"][len(prefix) :])
 
 
-def _event_key(event: Any, context: dg.AssetExecutionContext) -> dg.AssetKey | None:
-    if isinstance(event, dg.Output):
-        return context.asset_key_for_output(event.output_name)
-    return getattr(event, "asset_key", None)
+def figures_metadata(figures: Mapping[str, object]) -> dict[str, dg.MetadataValue]:
+    """A logged row of figures as numeric metadata, which the UI charts over time: ints
+    stay ints (counts), floats stay floats; NULL figures (no data behind them) and values
+    that are not numbers (the row's day, its mode) are left out."""
+    metadata: dict[str, dg.MetadataValue] = {}
+    for key, value in figures.items():
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int):
+            metadata[key] = dg.MetadataValue.int(value)
+        elif isinstance(value, float):
+            metadata[key] = dg.MetadataValue.float(value)
+    return metadata
 
 
-def _with_written_columns(
-    event: Any, columns: Mapping[str, Mapping[str, str]], context: dg.AssetExecutionContext
+def _with_logged_metadata(
+    event: Any, logged: Mapping[str, Mapping[str, Any]], context: dg.AssetExecutionContext
 ) -> Any:
-    """A model's output with its real column types (and its documented descriptions and
-    classification): the record column stability compares."""
+    """A model's output with what its post-hooks logged: its real column types (with their
+    documented descriptions and classification, the record column stability compares) and
+    its figures."""
     if not isinstance(event, dg.Output):
         return event
     unique_id = event.metadata.get("unique_id")
-    written = columns.get(str(getattr(unique_id, "value", unique_id)))
-    if written is None:
+    lines = logged.get(str(getattr(unique_id, "value", unique_id)))
+    if not lines:
         return event
-    key = context.asset_key_for_output(event.output_name)
-    declared = metadata_value(context.assets_def.specs_by_key[key].metadata, COLUMN_SCHEMA_KEY)
-    schema = written_column_schema(
-        written, declared if isinstance(declared, dg.TableSchema) else None
-    )
-    return event.with_metadata({**event.metadata, COLUMN_SCHEMA_KEY: schema})
-
-
-def _metric_marts_and_downstream(context: dg.AssetExecutionContext) -> frozenset[dg.AssetKey]:
-    """The marts that report metric figures, and every model of this step downstream of
-    them. Their figures are read from the warehouse once dbt has exited, and their
-    descendants' events wait with them: Dagster takes a multi-asset's outputs only in
-    topological order."""
-    upstream = context.assets_def.asset_deps
-    held = set(METRIC_QUERIES) & set(upstream)
-    while added := {key for key, parents in upstream.items() if key not in held and parents & held}:
-        held |= added
-    return frozenset(held)
-
-
-def _with_metric_figures(
-    events: list[Any], warehouse: Warehouse, context: dg.AssetExecutionContext
-) -> Iterator[Any]:
-    """The held-back events in dbt's order, each metric mart's output with its figures as
-    numeric metadata (the UI charts their history)."""
-    keys = [key for e in events if isinstance(e, dg.Output) and (key := _event_key(e, context))]
-    if not keys:
-        yield from events
-        return
-    with warehouse.connect(read_only=True) as connection:
-        figures = {key: metric_metadata(connection, key) for key in keys}
-    for event in events:
-        key = _event_key(event, context)
-        if isinstance(event, dg.Output) and key is not None and figures.get(key):
-            event = event.with_metadata({**event.metadata, **figures[key]})
-        yield event
+    metadata: dict[str, Any] = dict(event.metadata)
+    written = lines.get(COLUMNS_LOG_PREFIX)
+    if written is not None:
+        key = context.asset_key_for_output(event.output_name)
+        declared = metadata_value(context.assets_def.specs_by_key[key].metadata, COLUMN_SCHEMA_KEY)
+        metadata[COLUMN_SCHEMA_KEY] = written_column_schema(
+            written, declared if isinstance(declared, dg.TableSchema) else None
+        )
+    metadata.update(figures_metadata(lines.get(FIGURES_LOG_PREFIX) or {}))
+    return event.with_metadata(metadata)
 
 
 @dbt_assets(
@@ -126,23 +117,17 @@ def _with_metric_figures(
 def dbt_project_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse
 ) -> Iterator[Any]:
-    # dbt runs in a subprocess that reads the warehouse path from the environment; the
-    # profile cannot take it any other way.
-    os.environ[WAREHOUSE_ENV] = str(warehouse.path)
-    arguments = ["build"]
-    variables = dbt_vars()
-    if variables:
-        arguments += ["--vars", json.dumps(variables)]
-    invocation = dbt.cli(arguments, context=context, raise_on_error=False)
-    held = _metric_marts_and_downstream(context)
-    columns: dict[str, dict[str, str]] = {}
-    held_back: list[Any] = []
+    invocation = dbt.cli(
+        ["build", *warehouse_arguments(warehouse)], context=context, raise_on_error=False
+    )
+    logged: dict[str, dict[str, Any]] = {}
     # Each result is recorded as dbt reports it, so the run's event log is written while
-    # dbt works, not after it.
+    # dbt works, not after it; a post-hook's lines come before its model's result.
     for raw_event in invocation.stream_raw_events():
-        logged = _logged_columns(raw_event)
-        if logged is not None:
-            columns[logged[0]] = logged[1]
+        line = _logged_line(raw_event)
+        if line is not None:
+            unique_id, prefix, payload = line
+            logged.setdefault(unique_id, {})[prefix] = payload
             continue
         for event in raw_event.to_default_asset_events(
             manifest=invocation.manifest,
@@ -151,13 +136,7 @@ def dbt_project_models(
             target_path=invocation.target_path,
             project=invocation.project,
         ):
-            event = _with_written_columns(event, columns, context)
-            if _event_key(event, context) in held:
-                held_back.append(event)
-            else:
-                yield event
-    # dbt keeps the DuckDB file open until it exits: the metric figures are read after.
-    yield from _with_metric_figures(held_back, warehouse, context)
+            yield _with_logged_metadata(event, logged, context)
     if not invocation.is_successful():
         failed = _failed_builds(invocation.get_artifact("run_results.json"))
         if failed:
