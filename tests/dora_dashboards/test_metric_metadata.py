@@ -243,8 +243,9 @@ def test_only_numbers_become_figures() -> None:
 
 
 def test_empty_marts_give_no_rates(demo_marts: DemoMarts, tmp_path: Path) -> None:
-    """Every mart present with no rows, the headline mart built on them by dbt: counts of
-    a window that exists are 0, every rate, median and per-period count is left out."""
+    """Every mart present with no rows, the headline mart built on them by dbt, its tests
+    passing: counts of a window that exists are 0, every rate, median and per-period count
+    is left out."""
     database = tmp_path / "empty.duckdb"
     with duckdb.connect(str(database)) as connection:
         connection.execute(f"attach '{demo_marts.path}' as built (read_only)")
@@ -256,7 +257,7 @@ def test_empty_marts_give_no_rates(demo_marts: DemoMarts, tmp_path: Path) -> Non
     built = subprocess.run(
         [
             _dbt(),
-            "run",
+            "build",
             "--select",
             "agg_dora__headline_figures",
             "--profiles-dir",
