@@ -25,7 +25,7 @@ class Evaluation(Enum):
     """From the code location's definitions alone."""
     EVIDENCE = "evidence"
     """From the instance's run history; the audit reports it as 'needs evidence' and
-    the monitoring scorecard evaluates it."""
+    the stage scorecard (audit/scorecard.py) evaluates it."""
 
 
 @dataclass(frozen=True)
