@@ -5,7 +5,9 @@
 {% macro dora_mode() -%}
     {%- set mode = (var('dora_mode', 'default') or 'default') | string | lower | trim -%}
     {%- if mode not in ['default', 'devlake', 'four_keys'] -%}
-        {{ exceptions.raise_compiler_error("var dora_mode must be one of default, devlake, four_keys; got '" ~ mode ~ "'") }}
+        {{ exceptions.raise_compiler_error(
+            "var dora_mode must be one of default, devlake, four_keys; got '" ~ mode ~ "'"
+        ) }}
     {%- endif -%}
     {{- return(mode) -}}
 {%- endmacro %}

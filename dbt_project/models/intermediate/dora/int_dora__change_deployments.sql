@@ -69,8 +69,9 @@ changes as (
     from landings
     left join merged_pull_requests
         on landings.pr_id = merged_pull_requests.pr_id
-    where landings.change_kind = 'direct_push'
-       or merged_pull_requests.pr_id is not null
+    where
+        landings.change_kind = 'direct_push'
+        or merged_pull_requests.pr_id is not null
     group by landings.change_id, landings.change_kind, landings.repo, landings.pr_id
 ),
 
@@ -88,8 +89,9 @@ shipping_deployments as (
         ) as shipping_rank
     from landings
     inner join {{ ref('int_dora__deployment_change_sets') }} as change_sets
-        on landings.repo = change_sets.repo
-        and landings.sha = change_sets.sha
+        on
+            landings.repo = change_sets.repo
+            and landings.sha = change_sets.sha
 ),
 
 change_deployments as (
@@ -106,8 +108,9 @@ change_deployments as (
         shipping_deployments.change_set_source
     from changes
     inner join shipping_deployments
-        on changes.change_id = shipping_deployments.change_id
-        and shipping_deployments.shipping_rank = 1
+        on
+            changes.change_id = shipping_deployments.change_id
+            and shipping_deployments.shipping_rank = 1
 )
 
 {{ incremental_replace_rows(state, 'change_deployments', 'replaced_changes', ['change_id']) }}

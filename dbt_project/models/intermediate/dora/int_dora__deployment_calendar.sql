@@ -7,8 +7,9 @@ with production_attempts as (
         service,
         {{ dora_local_date('coalesce(finished_at, started_at)') }} as attempted_on
     from {{ ref('stg_dora__deployments') }}
-    where environment = 'PRODUCTION'
-      and coalesce(finished_at, started_at) is not null
+    where
+        environment = 'PRODUCTION'
+        and coalesce(finished_at, started_at) is not null
 ),
 
 bounds as (
@@ -24,5 +25,9 @@ spine as (
     {{ dora_period_spine('bounds') }}
 )
 
-select service, grain, period_start, period_end
+select
+    service,
+    grain,
+    period_start,
+    period_end
 from spine

@@ -26,33 +26,46 @@ with deployments as (
 ),
 
 deployment_commits as (
-    select deployment_id, repo, sha
+    select
+        deployment_id,
+        repo,
+        sha
     from {{ ref('stg_dora__deployment_commits') }}
 ),
 
 explicit_change_sets as (
-    select change_sets.deployment_id, change_sets.repo, change_sets.sha
+    select
+        change_sets.deployment_id,
+        change_sets.repo,
+        change_sets.sha
     from {{ ref('stg_dora__deployment_change_sets') }} as change_sets
     inner join deployments
         on change_sets.deployment_id = deployments.deployment_id
 ),
 
 landings as (
-    select repo, sha, landed_at
+    select
+        repo,
+        sha,
+        landed_at
     from {{ ref('int_dora__commit_landings') }}
 ),
 
 series_members as (
-    select deployment_commits.deployment_id, deployment_commits.repo
+    select
+        deployment_commits.deployment_id,
+        deployment_commits.repo
     from deployment_commits
     inner join deployments
         on deployment_commits.deployment_id = deployments.deployment_id
     union
-    select deployment_id, repo
+    select
+        deployment_id,
+        repo
     from explicit_change_sets
 ),
 
-{%- if not state.incremental %}
+{% if not state.incremental -%}
 series as (
     select
         series_members.deployment_id,
@@ -61,7 +74,8 @@ series as (
         deployments.started_at,
         deployments.finished_at,
         deployment_commits.sha as deployed_sha,
-        coalesce(landings.landed_at, deployments.started_at, deployments.finished_at) as shipped_up_to,
+        coalesce(landings.landed_at, deployments.started_at, deployments.finished_at)
+            as shipped_up_to,
         row_number() over (
             partition by deployments.service, series_members.repo
             order by deployments.finished_at, series_members.deployment_id
@@ -70,11 +84,13 @@ series as (
     inner join deployments
         on series_members.deployment_id = deployments.deployment_id
     left join deployment_commits
-        on series_members.deployment_id = deployment_commits.deployment_id
-        and series_members.repo = deployment_commits.repo
+        on
+            series_members.deployment_id = deployment_commits.deployment_id
+            and series_members.repo = deployment_commits.repo
     left join landings
-        on deployment_commits.repo = landings.repo
-        and deployment_commits.sha = landings.sha
+        on
+            deployment_commits.repo = landings.repo
+            and deployment_commits.sha = landings.sha
 ),
 
 series_windows as (
@@ -87,11 +103,12 @@ series_windows as (
             order by finished_at, deployment_id
             rows between unbounded preceding and 1 preceding
         ) as previously_shipped_up_to,
-        exists (
+        exists(
             select 1
             from explicit_change_sets
-            where explicit_change_sets.deployment_id = series.deployment_id
-              and explicit_change_sets.repo = series.repo
+            where
+                explicit_change_sets.deployment_id = series.deployment_id
+                and explicit_change_sets.repo = series.repo
         ) as has_explicit_change_set
     from series
 ),
@@ -260,8 +277,9 @@ explicit_rows as (
         'explicit' as change_set_source
     from series_windows
     inner join explicit_change_sets
-        on series_windows.deployment_id = explicit_change_sets.deployment_id
-        and series_windows.repo = explicit_change_sets.repo
+        on
+            series_windows.deployment_id = explicit_change_sets.deployment_id
+            and series_windows.repo = explicit_change_sets.repo
 ),
 
 first_deployment_rows as (
@@ -271,9 +289,10 @@ first_deployment_rows as (
         deployed_sha as sha,
         'first_deployment_exact_sha' as change_set_source
     from series_windows
-    where position_in_series = 1
-      and not has_explicit_change_set
-      and deployed_sha is not null
+    where
+        position_in_series = 1
+        and not has_explicit_change_set
+        and deployed_sha is not null
 ),
 
 derived_rows as (
@@ -284,11 +303,13 @@ derived_rows as (
         'derived' as change_set_source
     from series_windows
     inner join landings
-        on series_windows.repo = landings.repo
-        and landings.landed_at > series_windows.previously_shipped_up_to
-        and landings.landed_at <= series_windows.shipped_up_to
-    where series_windows.position_in_series > 1
-      and not series_windows.has_explicit_change_set
+        on
+            series_windows.repo = landings.repo
+            and series_windows.previously_shipped_up_to < landings.landed_at
+            and series_windows.shipped_up_to >= landings.landed_at
+    where
+        series_windows.position_in_series > 1
+        and not series_windows.has_explicit_change_set
 ),
 
 change_set_rows as (
@@ -311,8 +332,9 @@ change_sets as (
         series_windows.finished_at
     from change_set_rows
     inner join series_windows
-        on change_set_rows.deployment_id = series_windows.deployment_id
-        and change_set_rows.repo = series_windows.repo
+        on
+            change_set_rows.deployment_id = series_windows.deployment_id
+            and change_set_rows.repo = series_windows.repo
 )
 
 {{ incremental_replace_rows(state, 'change_sets', 'replaced_members', ['deployment_id', 'repo']) }}

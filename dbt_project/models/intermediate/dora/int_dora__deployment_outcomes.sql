@@ -5,7 +5,9 @@ with deployments as (
 ),
 
 attributed as (
-    select attributed_deployment_id as deployment_id, count(*) as attributed_incident_count
+    select
+        attributed_deployment_id as deployment_id,
+        count(*) as attributed_incident_count
     from {{ ref('int_dora__incident_attribution') }}
     where attributed_deployment_id is not null
     group by attributed_deployment_id

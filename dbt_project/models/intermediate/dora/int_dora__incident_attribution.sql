@@ -122,13 +122,18 @@ root_cause_candidates as (
         ) as candidate_rank
     from incidents
     inner join change_sets
-        on incidents.service = change_sets.service
-        and incidents.root_cause_sha = change_sets.sha
+        on
+            incidents.service = change_sets.service
+            and incidents.root_cause_sha = change_sets.sha
 ),
 
 rule_root_cause_sha as (
     -- the first deployment of the service that shipped the root cause
-    select incident_id, deployment_id, 2 as rule_order, 'root_cause_sha' as attribution_rule
+    select
+        incident_id,
+        deployment_id,
+        2 as rule_order,
+        'root_cause_sha' as attribution_rule
     from root_cause_candidates
     where candidate_rank = 1
 ),
@@ -146,10 +151,11 @@ remediations as (
         ) as remediation_rank
     from incidents
     inner join deployments as remediation
-        on incidents.service = remediation.service
-        and remediation.is_remediation_trigger
-        and remediation.finished_at >= incidents.created_at
-        and (incidents.resolved_at is null or remediation.finished_at <= incidents.resolved_at)
+        on
+            incidents.service = remediation.service
+            and remediation.is_remediation_trigger
+            and incidents.created_at <= remediation.finished_at
+            and (incidents.resolved_at is null or incidents.resolved_at >= remediation.finished_at)
 ),
 
 remediated_candidates as (
@@ -163,14 +169,19 @@ remediated_candidates as (
         ) as candidate_rank
     from remediations
     inner join deployments
-        on remediations.service = deployments.service
-        and deployments.finished_at < remediations.remediation_finished_at
-        and deployments.deployment_id <> remediations.remediation_deployment_id
+        on
+            remediations.service = deployments.service
+            and remediations.remediation_finished_at > deployments.finished_at
+            and remediations.remediation_deployment_id <> deployments.deployment_id
     where remediations.remediation_rank = 1
 ),
 
 rule_remediated_deployment as (
-    select incident_id, deployment_id, 3 as rule_order, 'remediated_by_rollback_or_hotfix' as attribution_rule
+    select
+        incident_id,
+        deployment_id,
+        3 as rule_order,
+        'remediated_by_rollback_or_hotfix' as attribution_rule
     from remediated_candidates
     where candidate_rank = 1
 ),
@@ -186,21 +197,30 @@ prior_deployments as (
         ) as candidate_rank
     from incidents
     inner join deployments
-        on incidents.service = deployments.service
-        and deployments.finished_at < incidents.created_at
+        on
+            incidents.service = deployments.service
+            and incidents.created_at > deployments.finished_at
 ),
 
 rule_latest_prior_deployment as (
-    select incident_id, deployment_id, 4 as rule_order, 'latest_prior_deployment' as attribution_rule
+    select
+        incident_id,
+        deployment_id,
+        4 as rule_order,
+        'latest_prior_deployment' as attribution_rule
     from prior_deployments
-    where candidate_rank = 1
-    {%- if max_lag_hours is not none %}
-      and lag_seconds <= {{ max_lag_hours }} * 3600
-    {%- endif %}
+    where
+        candidate_rank = 1
+        {%- if max_lag_hours is not none %}
+        and lag_seconds <= {{ max_lag_hours }} * 3600
+        {%- endif %}
 ),
 
 default_attribution as (
-    select incident_id, deployment_id, attribution_rule
+    select
+        incident_id,
+        deployment_id,
+        attribution_rule
     from (
         select
             *,
@@ -222,7 +242,11 @@ default_unattributed_reasons as (
     select
         incidents.incident_id,
         case
-            when exists (select 1 from prior_deployments where prior_deployments.incident_id = incidents.incident_id)
+            when
+                exists (
+                    select 1 from prior_deployments
+                    where prior_deployments.incident_id = incidents.incident_id
+                )
                 then 'beyond_max_lag'
             else 'no_deployment_before_incident'
         end as unattributed_reason
@@ -240,22 +264,30 @@ devlake_candidates as (
         ) as candidate_rank
     from incidents
     inner join deployments
-        on deployments.finished_at < incidents.created_at
+        on incidents.created_at > deployments.finished_at
 ),
 
 devlake_attribution as (
-    select incident_id, deployment_id, 'devlake_latest_project_deployment' as attribution_rule
+    select
+        incident_id,
+        deployment_id,
+        'devlake_latest_project_deployment' as attribution_rule
     from devlake_candidates
     where candidate_rank = 1
 ),
 
 devlake_unattributed_reasons as (
-    select incident_id, 'no_project_deployment_before_incident' as unattributed_reason
+    select
+        incident_id,
+        'no_project_deployment_before_incident' as unattributed_reason
     from incidents
 ),
 
 four_keys_attribution as (
-    select incident_id, deployment_id, 'four_keys_root_cause_sha' as attribution_rule
+    select
+        incident_id,
+        deployment_id,
+        'four_keys_root_cause_sha' as attribution_rule
     from root_cause_candidates
     where candidate_rank = 1
 ),
@@ -263,7 +295,9 @@ four_keys_attribution as (
 four_keys_unattributed_reasons as (
     select
         incident_id,
-        case when root_cause_sha is null then 'no_root_cause_sha' else 'root_cause_not_deployed' end as unattributed_reason
+        case
+            when root_cause_sha is null then 'no_root_cause_sha' else 'root_cause_not_deployed'
+        end as unattributed_reason
     from incidents
 ),
 
@@ -285,7 +319,9 @@ attributions as (
         incidents.root_cause_sha,
         attribution.deployment_id as attributed_deployment_id,
         attribution.attribution_rule,
-        case when attribution.deployment_id is null then unattributed_reasons.unattributed_reason end as unattributed_reason,
+        case
+            when attribution.deployment_id is null then unattributed_reasons.unattributed_reason
+        end as unattributed_reason,
         '{{ mode }}' as dora_mode
     from incidents
     left join attribution

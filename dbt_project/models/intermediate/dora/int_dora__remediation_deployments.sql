@@ -34,9 +34,12 @@ first_deployments_during_incidents as (
             ) as deployment_rank
         from incidents
         inner join deployments
-            on incidents.service = deployments.service
-            and deployments.finished_at > incidents.created_at
-            and (incidents.resolved_at is null or deployments.finished_at < incidents.resolved_at)
+            on
+                incidents.service = deployments.service
+                and incidents.created_at < deployments.finished_at
+                and (
+                    incidents.resolved_at is null or incidents.resolved_at > deployments.finished_at
+                )
     ) as during_incident
     where deployment_rank = 1
 ),
@@ -100,13 +103,14 @@ shipped as (
         referenced.created_at as incident_created_at,
         referenced.resolved_at as incident_resolved_at
     from {{ ref('int_dora__deployment_change_sets') }} as change_sets
-    {%- if state.incremental %}
+    {% if state.incremental -%}
     semi join replaced_deployments
         on change_sets.deployment_id = replaced_deployments.deployment_id
     {%- endif %}
     inner join {{ ref('int_dora__commit_landings') }} as landings
-        on change_sets.repo = landings.repo
-        and change_sets.sha = landings.sha
+        on
+            change_sets.repo = landings.repo
+            and change_sets.sha = landings.sha
     left join {{ ref('stg_dora__pull_requests') }} as pull_requests
         on landings.pr_id = pull_requests.pr_id
     left join incidents as referenced
@@ -135,7 +139,8 @@ remediation_deployments as (
         deployments.is_remediation_trigger,
         coalesce(change_set_signals.ships_revert, false) as ships_revert,
         coalesce(change_set_signals.ships_open_incident_fix, false) as ships_open_incident_fix,
-        first_deployments_during_incidents.deployment_id is not null as is_first_deployment_during_incident,
+        first_deployments_during_incidents.deployment_id is not null
+            as is_first_deployment_during_incident,
         (
             deployments.is_remediation_trigger
             or coalesce(change_set_signals.ships_revert, false)
@@ -152,4 +157,6 @@ remediation_deployments as (
     {%- endif %}
 )
 
-{{ incremental_replace_rows(state, 'remediation_deployments', 'replaced_deployments', ['deployment_id']) }}
+{{ incremental_replace_rows(
+    state, 'remediation_deployments', 'replaced_deployments', ['deployment_id']
+) }}

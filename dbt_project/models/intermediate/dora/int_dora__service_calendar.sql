@@ -6,24 +6,35 @@ with production_attempts as (
         service,
         {{ dora_local_date('coalesce(finished_at, started_at)') }} as active_on
     from {{ ref('stg_dora__deployments') }}
-    where environment = 'PRODUCTION'
-      and coalesce(finished_at, started_at) is not null
+    where
+        environment = 'PRODUCTION'
+        and coalesce(finished_at, started_at) is not null
 ),
 
 incident_days as (
-    select service, {{ dora_local_date('created_at') }} as active_on
+    select
+        service,
+        {{ dora_local_date('created_at') }} as active_on
     from {{ ref('stg_dora__incidents') }}
     where created_at is not null
     union all
-    select service, {{ dora_local_date('resolved_at') }} as active_on
+    select
+        service,
+        {{ dora_local_date('resolved_at') }} as active_on
     from {{ ref('stg_dora__incidents') }}
     where resolved_at is not null
 ),
 
 activity as (
-    select service, active_on from production_attempts
+    select
+        service,
+        active_on
+    from production_attempts
     union all
-    select service, active_on from incident_days
+    select
+        service,
+        active_on
+    from incident_days
 ),
 
 bounds as (
@@ -39,5 +50,9 @@ spine as (
     {{ dora_period_spine('bounds') }}
 )
 
-select service, grain, period_start, period_end
+select
+    service,
+    grain,
+    period_start,
+    period_end
 from spine

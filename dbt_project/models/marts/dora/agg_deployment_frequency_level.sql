@@ -16,14 +16,18 @@ services as (
 window_days as (
     -- every day of the window, also before a service's first deployment: the peers count
     -- the whole window, and so does the rate
-    select cast(unnest(generate_series(
-        cast(window_start as timestamp), cast(window_end as timestamp), interval 1 day
-    )) as date) as day
+    select
+        cast(unnest(generate_series(
+            cast(window_start as timestamp), cast(window_end as timestamp), interval 1 day
+        )) as date) as day
     from window_bounds
 ),
 
 deployments as (
-    select deployments.service, deployments.deployment_id, deployments.deployed_on
+    select
+        deployments.service,
+        deployments.deployment_id,
+        deployments.deployed_on
     from {{ ref('int_dora__production_deployments') }} as deployments
     cross join window_bounds
     where deployments.deployed_on between window_bounds.window_start and window_bounds.window_end
@@ -37,8 +41,9 @@ daily as (
     from services
     cross join window_days
     left join deployments
-        on services.service = deployments.service
-        and window_days.day = deployments.deployed_on
+        on
+            services.service = deployments.service
+            and window_days.day = deployments.deployed_on
     group by services.service, window_days.day
 ),
 
@@ -91,16 +96,25 @@ monthly_statistics as (
 
 -- what "a deployment" is when the rate is computed, one CTE per mode
 default_counted as (
-    select service, deployment_count as counted_deployments from window_totals
+    select
+        service,
+        deployment_count as counted_deployments
+    from window_totals
 ),
 
 devlake_counted as (
     -- DevLake counts deployment days, not deployments
-    select service, deployment_days as counted_deployments from window_totals
+    select
+        service,
+        deployment_days as counted_deployments
+    from window_totals
 ),
 
 four_keys_counted as (
-    select service, deployment_count as counted_deployments from window_totals
+    select
+        service,
+        deployment_count as counted_deployments
+    from window_totals
 ),
 
 counted as (
@@ -121,13 +135,29 @@ levels as (
 ),
 
 statistics as (
-    select service, 'median_deployment_days_per_week' as statistic, median_deployment_days_per_week as value from weekly_statistics
+    select
+        service,
+        'median_deployment_days_per_week' as statistic,
+        median_deployment_days_per_week as value
+    from weekly_statistics
     union all
-    select service, 'median_week_deployed', median_week_deployed from weekly_statistics
+    select
+        service,
+        'median_week_deployed' as statistic,
+        median_week_deployed as value
+    from weekly_statistics
     union all
-    select service, 'median_deployment_days_per_month', median_deployment_days_per_month from monthly_statistics
+    select
+        service,
+        'median_deployment_days_per_month' as statistic,
+        median_deployment_days_per_month as value
+    from monthly_statistics
     union all
-    select service, 'median_month_deployed', median_month_deployed from monthly_statistics
+    select
+        service,
+        'median_month_deployed' as statistic,
+        median_month_deployed as value
+    from monthly_statistics
 ),
 
 peer_buckets as (
@@ -139,14 +169,18 @@ peer_bucket_choice as (
     select
         services.service,
         peer_buckets.bucket,
-        row_number() over (partition by services.service order by peer_buckets.bucket_rank) as bucket_choice
+        row_number()
+            over (partition by services.service order by peer_buckets.bucket_rank)
+            as bucket_choice
     from services
     cross join peer_buckets
     left join statistics
-        on services.service = statistics.service
-        and peer_buckets.statistic = statistics.statistic
-    where peer_buckets.statistic is null
-       or statistics.value >= peer_buckets.min_value
+        on
+            services.service = statistics.service
+            and peer_buckets.statistic = statistics.statistic
+    where
+        peer_buckets.statistic is null
+        or statistics.value >= peer_buckets.min_value
 )
 
 select
@@ -175,5 +209,6 @@ inner join weekly_statistics
 inner join monthly_statistics
     on levels.service = monthly_statistics.service
 left join peer_bucket_choice
-    on levels.service = peer_bucket_choice.service
-    and peer_bucket_choice.bucket_choice = 1
+    on
+        levels.service = peer_bucket_choice.service
+        and peer_bucket_choice.bucket_choice = 1

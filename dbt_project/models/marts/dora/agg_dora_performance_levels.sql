@@ -39,7 +39,9 @@ failure_rates as (
 ),
 
 default_restore_selection as (
-    select incidents.service, incidents.time_to_restore_hours
+    select
+        incidents.service,
+        incidents.time_to_restore_hours
     from {{ ref('fct_incident_recovery') }} as incidents
     cross join window_bounds
     where incidents.resolved_on between window_bounds.window_start and window_bounds.window_end
@@ -51,7 +53,9 @@ devlake_restore_selection as (
 
 four_keys_restore_selection as (
     -- Four Keys' dashboard filters incidents by creation time
-    select incidents.service, incidents.time_to_restore_hours
+    select
+        incidents.service,
+        incidents.time_to_restore_hours
     from {{ ref('fct_incident_recovery') }} as incidents
     cross join window_bounds
     where incidents.created_on between window_bounds.window_start and window_bounds.window_end
@@ -78,19 +82,35 @@ recovery_times as (
 ),
 
 measured as (
-    select services.service, 'lead_time_for_changes' as metric, lead_times.value, coalesce(lead_times.sample_size, 0) as sample_size
+    select
+        services.service,
+        'lead_time_for_changes' as metric,
+        lead_times.value,
+        coalesce(lead_times.sample_size, 0) as sample_size
     from services
     left join lead_times on services.service = lead_times.service
     union all
-    select services.service, 'change_failure_rate', failure_rates.value, coalesce(failure_rates.sample_size, 0)
+    select
+        services.service,
+        'change_failure_rate' as metric,
+        failure_rates.value,
+        coalesce(failure_rates.sample_size, 0) as sample_size
     from services
     left join failure_rates on services.service = failure_rates.service
     union all
-    select services.service, 'time_to_restore_service', restore_times.value, coalesce(restore_times.sample_size, 0)
+    select
+        services.service,
+        'time_to_restore_service' as metric,
+        restore_times.value,
+        coalesce(restore_times.sample_size, 0) as sample_size
     from services
     left join restore_times on services.service = restore_times.service
     union all
-    select services.service, 'failed_deployment_recovery_time', recovery_times.value, coalesce(recovery_times.sample_size, 0)
+    select
+        services.service,
+        'failed_deployment_recovery_time' as metric,
+        recovery_times.value,
+        coalesce(recovery_times.sample_size, 0) as sample_size
     from services
     left join recovery_times on services.service = recovery_times.service
 ),
@@ -112,6 +132,12 @@ frequency_levels as (
     from {{ ref('agg_deployment_frequency_level') }}
 ),
 
+frequency_report_years as (
+    select distinct report_year
+    from {{ ref('dora_performance_bands') }}
+    where metric = 'deployment_frequency'
+),
+
 frequency_services_without_deployments as (
     -- services known only from incidents still get a (NULL) deployment frequency row
     select
@@ -124,16 +150,21 @@ frequency_services_without_deployments as (
         cast(null as varchar) as level,
         cast(null as varchar) as level_basis
     from services
-    cross join (
-        select distinct report_year
-        from {{ ref('dora_performance_bands') }}
-        where metric = 'deployment_frequency'
-    ) as report_years
-    where services.service not in (select service from frequency_levels)
+    cross join frequency_report_years as report_years
+    where services.service not in (select frequency_levels.service from frequency_levels)
 ),
 
 all_levels as (
-    select service, report_year, metric, value, unit, sample_size, level, level_basis from measured_levels
+    select
+        service,
+        report_year,
+        metric,
+        value,
+        unit,
+        sample_size,
+        level,
+        level_basis
+    from measured_levels
     union all
     select * from frequency_levels
     union all

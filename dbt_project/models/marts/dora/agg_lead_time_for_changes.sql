@@ -45,6 +45,7 @@ select
     '{{ dora_mode() }}' as dora_mode
 from calendar
 left join aggregated
-    on calendar.service = aggregated.service
-    and calendar.grain = aggregated.grain
-    and calendar.period_start = aggregated.period_start
+    on
+        calendar.service = aggregated.service
+        and calendar.grain = aggregated.grain
+        and calendar.period_start = aggregated.period_start

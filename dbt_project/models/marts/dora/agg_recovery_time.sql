@@ -17,19 +17,28 @@ grains as (
 ),
 
 default_restore_selection as (
-    select service, resolved_on as selected_on, time_to_restore_hours
+    select
+        service,
+        resolved_on as selected_on,
+        time_to_restore_hours
     from incidents
     where resolved_on is not null
 ),
 
 devlake_restore_selection as (
-    select service, resolved_on as selected_on, time_to_restore_hours
+    select
+        service,
+        resolved_on as selected_on,
+        time_to_restore_hours
     from incidents
     where resolved_on is not null
 ),
 
 four_keys_restore_selection as (
-    select service, created_on as selected_on, time_to_restore_hours
+    select
+        service,
+        created_on as selected_on,
+        time_to_restore_hours
     from incidents
 ),
 
@@ -81,9 +90,10 @@ open_at_period_end as (
         count(*) as open_incident_count
     from calendar
     inner join incidents
-        on calendar.service = incidents.service
-        and incidents.created_on < calendar.period_end
-        and (incidents.resolved_on is null or incidents.resolved_on >= calendar.period_end)
+        on
+            calendar.service = incidents.service
+            and calendar.period_end > incidents.created_on
+            and (incidents.resolved_on is null or calendar.period_end <= incidents.resolved_on)
     group by calendar.service, calendar.grain, calendar.period_start
 )
 
@@ -101,18 +111,22 @@ select
     '{{ mode }}' as dora_mode
 from calendar
 left join restore
-    on calendar.service = restore.service
-    and calendar.grain = restore.grain
-    and calendar.period_start = restore.period_start
+    on
+        calendar.service = restore.service
+        and calendar.grain = restore.grain
+        and calendar.period_start = restore.period_start
 left join resolved
-    on calendar.service = resolved.service
-    and calendar.grain = resolved.grain
-    and calendar.period_start = resolved.period_start
+    on
+        calendar.service = resolved.service
+        and calendar.grain = resolved.grain
+        and calendar.period_start = resolved.period_start
 left join opened
-    on calendar.service = opened.service
-    and calendar.grain = opened.grain
-    and calendar.period_start = opened.period_start
+    on
+        calendar.service = opened.service
+        and calendar.grain = opened.grain
+        and calendar.period_start = opened.period_start
 left join open_at_period_end
-    on calendar.service = open_at_period_end.service
-    and calendar.grain = open_at_period_end.grain
-    and calendar.period_start = open_at_period_end.period_start
+    on
+        calendar.service = open_at_period_end.service
+        and calendar.grain = open_at_period_end.grain
+        and calendar.period_start = open_at_period_end.period_start

@@ -15,47 +15,82 @@
 with
 {%- if state.incremental %}
 replaced_references as (
-    select 'deployment_commit' as reference_kind, deployment_id as referenced_by
+    select
+        'deployment_commit' as reference_kind,
+        deployment_id as referenced_by
     from {{ incremental_replace_delta(ref('stg_dora__deployment_commits'), state) }}
     union
-    select 'explicit_change_set', deployment_id
+    select
+        'explicit_change_set' as reference_kind,
+        deployment_id as referenced_by
     from {{ incremental_replace_delta(ref('stg_dora__deployment_change_sets'), state) }}
     union
-    select 'pull_request_commit', pr_id
+    select
+        'pull_request_commit' as reference_kind,
+        pr_id as referenced_by
     from {{ incremental_replace_delta(ref('stg_dora__pull_request_commits'), state) }}
     union
-    select 'pull_request_merge_commit', pr_id
+    select
+        'pull_request_merge_commit' as reference_kind,
+        pr_id as referenced_by
     from {{ incremental_replace_delta(ref('stg_dora__pull_requests'), state) }}
     union
-    select 'incident_root_cause', incident_id
+    select
+        'incident_root_cause' as reference_kind,
+        incident_id as referenced_by
     from {{ incremental_replace_delta(ref('stg_dora__incidents'), state) }}
     union
     -- an orphan is listed once per sha whatever its repositories: match on the sha alone
-    select reference_kind, referenced_by
+    select
+        reference_kind,
+        referenced_by
     from {{ this }}
-    where sha in (select sha from {{ incremental_replace_delta(ref('stg_dora__commits'), state) }})
+    where sha in (
+        select changed_commits.sha
+        from {{ incremental_replace_delta(ref('stg_dora__commits'), state) }} as changed_commits
+    )
 ),
 {%- endif %}
 
 commits as (
-    select repo, sha from {{ ref('stg_dora__commits') }}
+    select
+        repo,
+        sha
+    from {{ ref('stg_dora__commits') }}
 ),
 
 references_to_commits as (
     select * from (
-        select 'deployment_commit' as reference_kind, deployment_id as referenced_by, repo, sha
+        select
+            'deployment_commit' as reference_kind,
+            deployment_id as referenced_by,
+            repo,
+            sha
         from {{ ref('stg_dora__deployment_commits') }}
         union all
-        select 'explicit_change_set', deployment_id, repo, sha
+        select
+            'explicit_change_set' as reference_kind,
+            deployment_id as referenced_by,
+            repo,
+            sha
         from {{ ref('stg_dora__deployment_change_sets') }}
         union all
-        select 'pull_request_commit', pr_id, repo, sha
+        select
+            'pull_request_commit' as reference_kind,
+            pr_id as referenced_by,
+            repo,
+            sha
         from {{ ref('stg_dora__pull_request_commits') }}
         union all
-        select 'pull_request_merge_commit', pr_id, repo, merge_sha
+        select
+            'pull_request_merge_commit' as reference_kind,
+            pr_id as referenced_by,
+            repo,
+            merge_sha as sha
         from {{ ref('stg_dora__pull_requests') }}
-        where is_merged
-          and merge_sha is not null
+        where
+            is_merged
+            and merge_sha is not null
     ) as all_references
     {%- if state.incremental %}
     where (reference_kind, referenced_by) in (select reference_kind, referenced_by from replaced_references)
@@ -66,24 +101,34 @@ orphans as (
     select references_to_commits.*
     from references_to_commits
     left join commits
-        on references_to_commits.repo = commits.repo
-        and references_to_commits.sha = commits.sha
+        on
+            references_to_commits.repo = commits.repo
+            and references_to_commits.sha = commits.sha
     where commits.sha is null
 ),
 
 orphan_root_causes as (
     -- an incident names no repository: its root cause is an orphan when no repository has it
-    select 'incident_root_cause' as reference_kind, incident_id as referenced_by, cast(null as varchar) as repo, root_cause_sha as sha
+    select
+        'incident_root_cause' as reference_kind,
+        incident_id as referenced_by,
+        cast(null as varchar) as repo,
+        root_cause_sha as sha
     from {{ ref('stg_dora__incidents') }}
-    where root_cause_sha is not null
-      and root_cause_sha not in (select sha from commits)
-      {%- if state.incremental %}
+    where
+        root_cause_sha is not null
+        and root_cause_sha not in (select commits.sha from commits)
+    {%- if state.incremental %}
       and ('incident_root_cause', incident_id) in (select reference_kind, referenced_by from replaced_references)
       {%- endif %}
 ),
 
 orphan_commits as (
-    select reference_kind, referenced_by, min(repo) as repo, sha
+    select
+        reference_kind,
+        referenced_by,
+        min(repo) as repo,
+        sha
     from (
         select * from orphans
         union all
@@ -92,4 +137,6 @@ orphan_commits as (
     group by reference_kind, referenced_by, sha
 )
 
-{{ incremental_replace_rows(state, 'orphan_commits', 'replaced_references', ['reference_kind', 'referenced_by']) }}
+{{ incremental_replace_rows(
+    state, 'orphan_commits', 'replaced_references', ['reference_kind', 'referenced_by']
+) }}

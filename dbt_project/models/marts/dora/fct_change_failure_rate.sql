@@ -42,6 +42,7 @@ select
     '{{ dora_mode() }}' as dora_mode
 from calendar
 left join counts
-    on calendar.service = counts.service
-    and calendar.grain = counts.grain
-    and calendar.period_start = counts.period_start
+    on
+        calendar.service = counts.service
+        and calendar.grain = counts.grain
+        and calendar.period_start = counts.period_start

@@ -7,7 +7,10 @@ with calendar as (
 ),
 
 deployments as (
-    select deployment_id, service, deployed_on
+    select
+        deployment_id,
+        service,
+        deployed_on
     from {{ ref('int_dora__production_deployments') }}
 ),
 
@@ -48,6 +51,7 @@ select
     '{{ dora_mode() }}' as dora_mode
 from calendar
 left join counts
-    on calendar.service = counts.service
-    and calendar.grain = counts.grain
-    and calendar.period_start = counts.period_start
+    on
+        calendar.service = counts.service
+        and calendar.grain = counts.grain
+        and calendar.period_start = counts.period_start

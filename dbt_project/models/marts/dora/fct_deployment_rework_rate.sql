@@ -34,10 +34,12 @@ select
     calendar.period_end,
     coalesce(counts.deployment_count, 0) as deployment_count,
     coalesce(counts.remediation_deployment_count, 0) as remediation_deployment_count,
-    counts.remediation_deployment_count / nullif(counts.deployment_count, 0) as deployment_rework_rate,
+    counts.remediation_deployment_count
+    / nullif(counts.deployment_count, 0) as deployment_rework_rate,
     '{{ dora_mode() }}' as dora_mode
 from calendar
 left join counts
-    on calendar.service = counts.service
-    and calendar.grain = counts.grain
-    and calendar.period_start = counts.period_start
+    on
+        calendar.service = counts.service
+        and calendar.grain = counts.grain
+        and calendar.period_start = counts.period_start

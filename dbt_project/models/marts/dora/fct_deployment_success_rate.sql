@@ -12,8 +12,9 @@ attempts as (
         result,
         {{ dora_local_date('finished_at') }} as finished_on
     from {{ ref('stg_dora__deployments') }}
-    where environment = 'PRODUCTION'
-      and finished_at is not null
+    where
+        environment = 'PRODUCTION'
+        and finished_at is not null
 ),
 
 grains as (
@@ -44,10 +45,12 @@ select
     coalesce(counts.failed_deployment_count, 0) as failed_deployment_count,
     coalesce(counts.other_outcome_count, 0) as other_outcome_count,
     -- NULL, not 0, when nothing was attempted: no attempt is not a failed attempt
-    counts.successful_deployment_count / nullif(counts.attempted_deployment_count, 0) as deployment_success_rate,
+    counts.successful_deployment_count
+    / nullif(counts.attempted_deployment_count, 0) as deployment_success_rate,
     '{{ dora_mode() }}' as dora_mode
 from calendar
 left join counts
-    on calendar.service = counts.service
-    and calendar.grain = counts.grain
-    and calendar.period_start = counts.period_start
+    on
+        calendar.service = counts.service
+        and calendar.grain = counts.grain
+        and calendar.period_start = counts.period_start

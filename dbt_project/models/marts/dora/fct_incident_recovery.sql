@@ -28,8 +28,10 @@ default_spans as (
     select
         *,
         created_at as restore_started_at,
-        {{ dora_nonnegative_seconds('created_at', 'resolved_at') }} / 3600.0 as time_to_restore_hours,
-        {{ dora_nonnegative_seconds('attributed_deployment_finished_at', 'resolved_at') }} / 3600.0 as recovery_time_hours
+        {{ dora_nonnegative_seconds('created_at', 'resolved_at') }}
+        / 3600.0 as time_to_restore_hours,
+        {{ dora_nonnegative_seconds('attributed_deployment_finished_at', 'resolved_at') }}
+        / 3600.0 as recovery_time_hours
     from incidents
 ),
 
@@ -38,7 +40,8 @@ devlake_spans as (
         *,
         created_at as restore_started_at,
         {{ devlake_span_minutes('created_at', 'resolved_at') }} / 60.0 as time_to_restore_hours,
-        {{ devlake_span_minutes('attributed_deployment_finished_at', 'resolved_at') }} / 60.0 as recovery_time_hours
+        {{ devlake_span_minutes('attributed_deployment_finished_at', 'resolved_at') }}
+        / 60.0 as recovery_time_hours
     from incidents
 ),
 
@@ -46,7 +49,8 @@ four_keys_starts as (
     select
         *,
         -- four_keys attribution is the root-cause deployment, so this is Four Keys' MIN()
-        least(created_at, coalesce(attributed_deployment_finished_at, created_at)) as restore_started_at
+        least(created_at, coalesce(attributed_deployment_finished_at, created_at))
+            as restore_started_at
     from incidents
 ),
 
@@ -55,10 +59,16 @@ four_keys_spans as (
         *,
         case
             when {{ dora_span_seconds('restore_started_at', 'resolved_at') }} >= 0
-                then cast({{ four_keys_timestamp_diff('restore_started_at', 'resolved_at', 'hour') }} as double)
+                then
+                    cast(
+                        {{ four_keys_timestamp_diff(
+                            'restore_started_at', 'resolved_at', 'hour'
+                        ) }} as double
+                    )
         end as time_to_restore_hours,
         -- Four Keys has no recovery-time metric: the platform's exact definition applies
-        {{ dora_nonnegative_seconds('attributed_deployment_finished_at', 'resolved_at') }} / 3600.0 as recovery_time_hours
+        {{ dora_nonnegative_seconds('attributed_deployment_finished_at', 'resolved_at') }}
+        / 3600.0 as recovery_time_hours
     from four_keys_starts
 ),
 
@@ -82,7 +92,9 @@ select
     restore_started_at,
     time_to_restore_hours,
     recovery_time_hours,
-    coalesce({{ dora_span_seconds('created_at', 'resolved_at') }} < 0, false) as has_negative_restore_span,
-    coalesce({{ dora_span_seconds('attributed_deployment_finished_at', 'resolved_at') }} < 0, false) as has_negative_recovery_span,
+    coalesce({{ dora_span_seconds('created_at', 'resolved_at') }} < 0, false)
+        as has_negative_restore_span,
+    coalesce({{ dora_span_seconds('attributed_deployment_finished_at', 'resolved_at') }} < 0, false)
+        as has_negative_recovery_span,
     '{{ mode }}' as dora_mode
 from spans

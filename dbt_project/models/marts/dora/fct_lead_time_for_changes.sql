@@ -71,7 +71,11 @@ pull_requests as (
 ),
 
 commits as (
-    select repo, sha, authored_at from {{ ref('stg_dora__commits') }}
+    select
+        repo,
+        sha,
+        authored_at
+    from {{ ref('stg_dora__commits') }}
 ),
 
 default_changes as (
@@ -89,11 +93,14 @@ default_changes as (
 
 pull_request_first_commits as (
     -- DevLake's getFirstCommit: the earliest authored commit among the pull request's commits
-    select pull_request_commits.pr_id, min(commits.authored_at) as first_commit_at
+    select
+        pull_request_commits.pr_id,
+        min(commits.authored_at) as first_commit_at
     from {{ ref('stg_dora__pull_request_commits') }} as pull_request_commits
     inner join commits
-        on pull_request_commits.repo = commits.repo
-        and pull_request_commits.sha = commits.sha
+        on
+            pull_request_commits.repo = commits.repo
+            and pull_request_commits.sha = commits.sha
     {%- if state.incremental %}
     where pull_request_commits.pr_id in (select change_id from replaced_changes)
     {%- endif %}
@@ -102,26 +109,36 @@ pull_request_first_commits as (
 
 devlake_changes as (
     select
-        matched.service,
+        pr_deployments.service,
         pull_requests.pr_id as change_id,
         'pull_request' as change_kind,
         pull_requests.repo,
-        matched.deployment_id,
+        pr_deployments.deployment_id,
         pull_request_first_commits.first_commit_at,
-        matched.deployed_at,
+        pr_deployments.deployed_at,
         cast(
-            coalesce({{ devlake_span_minutes('pull_request_first_commits.first_commit_at', 'pull_requests.created_at') }}, 0)
-            + coalesce({{ devlake_span_minutes('pull_requests.created_at', 'pull_requests.merged_at') }}, 0)
-            + coalesce({{ devlake_span_minutes('pull_requests.merged_at', 'matched.deployed_at') }}, 0)
+            coalesce(
+                {{ devlake_span_minutes(
+                    'pull_request_first_commits.first_commit_at', 'pull_requests.created_at'
+                ) }},
+                0
+            )
+            + coalesce(
+                {{ devlake_span_minutes('pull_requests.created_at', 'pull_requests.merged_at') }}, 0
+            )
+            + coalesce(
+                {{ devlake_span_minutes('pull_requests.merged_at', 'pr_deployments.deployed_at') }},
+                0
+            )
             as double
         ) as lead_time_minutes
-    from {{ ref('int_dora__devlake_pull_request_deployments') }} as matched
+    from {{ ref('int_dora__devlake_pull_request_deployments') }} as pr_deployments
     inner join pull_requests
-        on matched.pr_id = pull_requests.pr_id
+        on pr_deployments.pr_id = pull_requests.pr_id
     left join pull_request_first_commits
-        on matched.pr_id = pull_request_first_commits.pr_id
+        on pr_deployments.pr_id = pull_request_first_commits.pr_id
     {%- if state.incremental %}
-    where matched.pr_id in (select change_id from replaced_changes)
+    where pr_deployments.pr_id in (select change_id from replaced_changes)
     {%- endif %}
 ),
 
@@ -152,13 +169,23 @@ four_keys_changes as (
         commits.authored_at as first_commit_at,
         commit_deployments.finished_at as deployed_at,
         case
-            when {{ four_keys_timestamp_diff('commits.authored_at', 'commit_deployments.finished_at', 'minute') }} > 0
-                then cast({{ four_keys_timestamp_diff('commits.authored_at', 'commit_deployments.finished_at', 'minute') }} as double)
+            when
+                {{ four_keys_timestamp_diff(
+                    'commits.authored_at', 'commit_deployments.finished_at', 'minute'
+                ) }}
+                > 0
+                then
+                    cast(
+                        {{ four_keys_timestamp_diff(
+                            'commits.authored_at', 'commit_deployments.finished_at', 'minute'
+                        ) }} as double
+                    )
         end as lead_time_minutes
     from commit_deployments
     left join commits
-        on commit_deployments.repo = commits.repo
-        and commit_deployments.sha = commits.sha
+        on
+            commit_deployments.repo = commits.repo
+            and commit_deployments.sha = commits.sha
     where commit_deployments.shipping_rank = 1
 ),
 
@@ -177,7 +204,8 @@ lead_times as (
         deployed_at,
         {{ dora_local_date('deployed_at') }} as deployed_on,
         {{ dora_nonnegative_seconds('first_commit_at', 'deployed_at') }} as lead_time_seconds,
-        coalesce({{ dora_span_seconds('first_commit_at', 'deployed_at') }} < 0, false) as is_negative_span,
+        coalesce({{ dora_span_seconds('first_commit_at', 'deployed_at') }} < 0, false)
+            as is_negative_span,
         lead_time_minutes,
         lead_time_minutes / 60.0 as lead_time_hours,
         '{{ mode }}' as dora_mode

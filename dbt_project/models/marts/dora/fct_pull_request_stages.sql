@@ -49,11 +49,14 @@ pull_requests as (
 ),
 
 first_commits as (
-    select pull_request_commits.pr_id, min(commits.authored_at) as first_commit_at
+    select
+        pull_request_commits.pr_id,
+        min(commits.authored_at) as first_commit_at
     from {{ ref('stg_dora__pull_request_commits') }} as pull_request_commits
     inner join {{ ref('stg_dora__commits') }} as commits
-        on pull_request_commits.repo = commits.repo
-        and pull_request_commits.sha = commits.sha
+        on
+            pull_request_commits.repo = commits.repo
+            and pull_request_commits.sha = commits.sha
     {%- if state.incremental %}
     where pull_request_commits.pr_id in (select pr_id from replaced_pull_requests)
     {%- endif %}
@@ -61,7 +64,9 @@ first_commits as (
 ),
 
 first_reviews as (
-    select reviews.pr_id, min(reviews.reviewed_at) as first_review_at
+    select
+        reviews.pr_id,
+        min(reviews.reviewed_at) as first_review_at
     from {{ ref('stg_dora__pull_request_reviews') }} as reviews
     inner join pull_requests
         on reviews.pr_id = pull_requests.pr_id
@@ -71,14 +76,20 @@ first_reviews as (
 ),
 
 default_deployments as (
-    select pr_id, deployment_id, service, deployed_at
+    select
+        pr_id,
+        deployment_id,
+        service,
+        deployed_at
     from (
         select
             pr_id,
             deployment_id,
             service,
             deployed_at,
-            row_number() over (partition by pr_id order by deployed_at, deployment_id) as deployment_rank
+            row_number()
+                over (partition by pr_id order by deployed_at, deployment_id)
+                as deployment_rank
         from {{ ref('int_dora__change_deployments') }}
         where change_kind = 'pull_request'
         {%- if state.incremental %}
@@ -89,7 +100,11 @@ default_deployments as (
 ),
 
 devlake_deployments as (
-    select pr_id, deployment_id, service, deployed_at
+    select
+        pr_id,
+        deployment_id,
+        service,
+        deployed_at
     from {{ ref('int_dora__devlake_pull_request_deployments') }}
 ),
 
@@ -128,9 +143,12 @@ timeline as (
 default_stages as (
     select
         *,
-        {{ dora_nonnegative_seconds('first_commit_at', 'created_at') }} / 3600.0 as coding_time_hours,
-        {{ dora_nonnegative_seconds('created_at', 'first_review_at') }} / 3600.0 as pickup_time_hours,
-        {{ dora_nonnegative_seconds('first_review_at', 'merged_at') }} / 3600.0 as review_time_hours,
+        {{ dora_nonnegative_seconds('first_commit_at', 'created_at') }}
+        / 3600.0 as coding_time_hours,
+        {{ dora_nonnegative_seconds('created_at', 'first_review_at') }}
+        / 3600.0 as pickup_time_hours,
+        {{ dora_nonnegative_seconds('first_review_at', 'merged_at') }}
+        / 3600.0 as review_time_hours,
         {{ dora_nonnegative_seconds('merged_at', 'deployed_at') }} / 3600.0 as deploy_time_hours
     from timeline
 ),
@@ -139,8 +157,12 @@ default_cycle as (
     select
         *,
         case
-            when coalesce(coding_time_hours, pickup_time_hours, review_time_hours, deploy_time_hours) is not null
-                then coalesce(coding_time_hours, 0) + coalesce(pickup_time_hours, 0)
+            when
+                coalesce(
+                    coding_time_hours, pickup_time_hours, review_time_hours, deploy_time_hours
+                ) is not null
+                then
+                    coalesce(coding_time_hours, 0) + coalesce(pickup_time_hours, 0)
                     + coalesce(review_time_hours, 0) + coalesce(deploy_time_hours, 0)
         end as cycle_time_hours
     from default_stages
@@ -160,7 +182,9 @@ devlake_stages as (
 devlake_cycle as (
     select
         * exclude (open_to_merge_hours),
-        coalesce(coding_time_hours, 0) + coalesce(open_to_merge_hours, 0) + coalesce(deploy_time_hours, 0) as cycle_time_hours
+        coalesce(coding_time_hours, 0)
+        + coalesce(open_to_merge_hours, 0)
+        + coalesce(deploy_time_hours, 0) as cycle_time_hours
     from devlake_stages
 ),
 
