@@ -23,11 +23,9 @@ run: prepare instance ## materialize every asset on the embedded defaults, run e
 
 test: lint typecheck unit ## lint, type checks, then the whole test suite
 
-# The dbt SQL sqlfluff checks (rules and templating in .sqlfluff): all of it but the
-# incremental_replace macros, which join once their layout is fixed.
-SQLFLUFF_PATHS := dbt_project/models dbt_project/macros/dora dbt_project/macros/tests \
-	dbt_project/macros/generate_schema_name.sql dbt_project/macros/log_relation_columns.sql \
-	dbt_project/macros/log_relation_figures.sql dbt_project/macros/pii_hmac.sql dbt_project/tests
+# The dbt SQL sqlfluff checks (rules and templating in .sqlfluff, the models' indentation
+# in dbt_project/models/.sqlfluff): all of the dbt project.
+SQLFLUFF_PATHS := dbt_project
 
 lint: install
 	$(BIN)/ruff check platform_assets tests benchmarks

@@ -32,7 +32,9 @@
 
 
 {%- macro incremental_replace_ops_relation(identifier) -%}
-    {{- return(api.Relation.create(database=target.database, schema='ops', identifier=identifier)) -}}
+    {{- return(api.Relation.create(
+        database=target.database, schema='ops', identifier=identifier
+    )) -}}
 {%- endmacro %}
 
 
@@ -137,7 +139,9 @@
         {{- return(full) -}}
     {%- endif -%}
     {%- set state_relation = incremental_replace_state_relation() -%}
-    {%- if adapter.get_relation(state_relation.database, state_relation.schema, state_relation.identifier) is none -%}
+    {%- if adapter.get_relation(
+        state_relation.database, state_relation.schema, state_relation.identifier
+    ) is none -%}
         {{- return(full) -}}
     {%- endif -%}
     {%- set parents = incremental_replace_parents() -%}
@@ -157,7 +161,8 @@
         {%- do by_model.update({row['model']: row}) -%}
     {%- endfor -%}
     {%- set own = by_model.get(incremental_replace_state_key(model)) -%}
-    {%- if own is none or own['watermark'] is none or own['fingerprint'] != incremental_replace_fingerprint() -%}
+    {%- if own is none or own['watermark'] is none
+        or own['fingerprint'] != incremental_replace_fingerprint() -%}
         {{- return(full) -}}
     {%- endif -%}
     {%- for parent in parents -%}
@@ -166,7 +171,10 @@
             {{- return(full) -}}
         {%- endif -%}
     {%- endfor -%}
-    {{- return({'incremental': true, 'watermark': "cast('" ~ own['watermark'] ~ "' as timestamptz)"}) -}}
+    {{- return({
+        'incremental': true,
+        'watermark': "cast('" ~ own['watermark'] ~ "' as timestamptz)"
+    }) -}}
 {%- endmacro %}
 
 
@@ -183,7 +191,10 @@
         {%- do maxima.append('select max(_loaded_at) as loaded_at from ' ~ relation) -%}
     {%- endfor -%}
     {%- if not maxima -%}
-        {{ exceptions.raise_compiler_error(model.name ~ ": incremental replace needs the raw sources of its domain ('" ~ domain ~ "'): declare meta.domain on the model and its sources") }}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ ": incremental replace needs the raw sources of its domain ('" ~ domain
+            ~ "'): declare meta.domain on the model and its sources"
+        ) }}
     {%- endif -%}
     (select max(loaded_at) from ({{ maxima | join(' union all ') }}) as raw_maxima)
 {%- endmacro %}
@@ -220,7 +231,8 @@ select * from {{ rows }}
 {% macro get_incremental_replace_units_sql(arg_dict) %}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set temp = arg_dict['temp_relation'] -%}
-    {%- set keys = arg_dict['unique_key'] if arg_dict['unique_key'] is not string else [arg_dict['unique_key']] -%}
+    {%- set unique_key = arg_dict['unique_key'] -%}
+    {%- set keys = unique_key if unique_key is not string else [unique_key] -%}
     {%- set temp_columns = adapter.get_columns_in_relation(temp) | map(attribute='name') | list -%}
     {%- if '_replace_tombstone' not in temp_columns -%}
         create or replace table {{ target }} as select * from {{ temp }}
@@ -235,16 +247,16 @@ select * from {{ rows }}
             {%- do on.append('target_rows.' ~ key ~ ' = units.' ~ key) -%}
         {%- endfor -%}
         {%- if incremental_replace_children() %}
-        {%- set log = incremental_replace_change_log(target) -%}
-        create table if not exists {{ log }} as
-        select cast(null as timestamptz) as changed_at, {{ keys | join(', ') }}, * exclude ({{ keys | join(', ') }})
-        from {{ target }}
-        where false;
-        insert into {{ log }} by name
-        select {{ incremental_replace_watermark() }} as changed_at, units.*, target_rows.* exclude ({{ keys | join(', ') }})
-        from (select distinct {{ keys | join(', ') }} from {{ temp }}) as units
-        left join {{ target }} as target_rows
-            on {{ on | join(' and ') }};
+            {%- set log = incremental_replace_change_log(target) -%}
+            create table if not exists {{ log }} as
+            select cast(null as timestamptz) as changed_at, {{ keys | join(', ') }}, * exclude ({{ keys | join(', ') }})
+            from {{ target }}
+            where false;
+            insert into {{ log }} by name
+            select {{ incremental_replace_watermark() }} as changed_at, units.*, target_rows.* exclude ({{ keys | join(', ') }})
+            from (select distinct {{ keys | join(', ') }} from {{ temp }}) as units
+            left join {{ target }} as target_rows
+                on {{ on | join(' and ') }};
         {%- endif %}
         delete from {{ target }} as target_rows
         using (select distinct {{ keys | join(', ') }} from {{ temp }}) as units
@@ -276,35 +288,37 @@ select * from {{ rows }}
     {%- set state = incremental_replace_state() -%}
     {%- set state_relation = incremental_replace_state_relation() -%}
     {%- set key = incremental_replace_sql_string(incremental_replace_state_key(model)) -%}
+    {%- if state['incremental'] -%}
+        {%- set full_built_at -%}
+            (select full_built_at from {{ state_relation }} where model = {{ key }})
+        {%- endset -%}
+    {%- else -%}
+        {%- set full_built_at = incremental_replace_watermark() -%}
+    {%- endif %}
     insert or replace into {{ state_relation }}
     select
         {{ key }},
         '{{ incremental_replace_fingerprint() }}',
         {{ incremental_replace_watermark() }},
-        {% if state['incremental'] -%}
-        (select full_built_at from {{ state_relation }} where model = {{ key }})
-        {%- else -%}
-        {{ incremental_replace_watermark() }}
-        {%- endif %};
+        {{ full_built_at }};
     {%- set children = incremental_replace_children() %}
     {%- if children %}
-    {%- set log = incremental_replace_change_log(this) -%}
-    {%- set keys = model.config.get('unique_key') -%}
-    {%- set keys = [keys] if keys is string else keys %}
-    create table if not exists {{ log }} as
-    select cast(null as timestamptz) as changed_at, {{ keys | join(', ') }}, * exclude ({{ keys | join(', ') }})
-    from {{ this }}
-    where false;
-    {%- set readers = [] -%}
-    {%- for child in children -%}
-        {%- do readers.append(incremental_replace_state_key(child)) -%}
-    {%- endfor %}
-    delete from {{ log }}
-    where changed_at <= (
-        select case when count(*) = {{ readers | length }} then min(watermark) end
-        from {{ state_relation }}
-        where model in ('{{ readers | join("', '") }}')
-    );
+        {%- set log = incremental_replace_change_log(this) -%}
+        {%- set keys = model.config.get('unique_key') -%}
+        {%- set keys = [keys] if keys is string else keys %}
+        create table if not exists {{ log }} as
+        select cast(null as timestamptz) as changed_at, {{ keys | join(', ') }}, * exclude ({{ keys | join(', ') }})
+        from {{ this }}
+        where false;
+        {%- set readers = [] -%}
+        {%- for child in children -%}
+            {%- do readers.append(incremental_replace_state_key(child)) -%}
+        {%- endfor %}
+        delete from {{ log }}
+        where changed_at <= (
+            select case when count(*) = {{ readers | length }} then min(watermark) end
+            from {{ state_relation }}
+            where model in ('{{ readers | join("', '") }}')
+        );
     {%- endif %}
 {%- endmacro %}
-

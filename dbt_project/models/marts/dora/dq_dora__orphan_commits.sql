@@ -119,8 +119,10 @@ orphan_root_causes as (
         root_cause_sha is not null
         and root_cause_sha not in (select commits.sha from commits)
     {%- if state.incremental %}
-      and ('incident_root_cause', incident_id) in (select reference_kind, referenced_by from replaced_references)
-      {%- endif %}
+        and ('incident_root_cause', incident_id) in (
+            select reference_kind, referenced_by from replaced_references
+        )
+    {%- endif %}
 ),
 
 orphan_commits as (
