@@ -4,7 +4,13 @@ idempotent landing into DuckDB with persisted cursors; a registry of source kind
 the builder of raw assets (``raw_asset``, imported from its module: it needs the stages
 and the warehouse, which a connector does not)."""
 
-from platform_assets.ingestion.connector import Connector, RecordBatch, Records, Rejected
+from platform_assets.ingestion.connector import (
+    Connector,
+    RecordBatch,
+    Records,
+    Rejected,
+    SnapshotScope,
+)
 from platform_assets.ingestion.contract import LINEAGE_COLUMNS, ColumnKind, TableContract
 from platform_assets.ingestion.failure import FailureCategory, SourceError
 from platform_assets.ingestion.http_client import (
@@ -42,6 +48,7 @@ __all__ = [
     "RequestStats",
     "ResilientHttpClient",
     "RetrySettings",
+    "SnapshotScope",
     "SourceChoice",
     "SourceError",
     "SourceRegistry",

@@ -33,15 +33,32 @@ class Rejected:
 
 
 @dataclass(frozen=True)
+class SnapshotScope:
+    """Part of a table that an extract re-read completely: the rows whose ``columns``
+    hold these values (no columns: the whole table of this source). Every batch of one
+    extract that carries an equal scope together holds the complete set of records the
+    source has there, so a row of that scope the extract did not return was deleted at
+    the source and is soft-deleted (``_deleted_at``). A Dataverse re-baseline after
+    ``410 Gone`` is the whole table; a re-read workbook is the rows of that file."""
+
+    columns: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class RecordBatch:
     """Records for one entity and the cursor the source has reached with them.
 
     ``cursor`` is an opaque string the connector alone interprets (a timestamp, a JSON
-    map of per-repository timestamps, a file digest); None keeps the previous cursor."""
+    map of per-repository timestamps, a file digest); None keeps the previous cursor.
+    ``deleted_keys`` are natural keys (the key values joined by ``|``, as quarantine
+    record keys are) that the source reports deleted: their rows are soft-deleted, never
+    removed. ``snapshot`` marks the batch as part of a complete re-read of that scope."""
 
     records: Records
     cursor: str | None
     rejected: Sequence[Rejected] = field(default_factory=tuple)
+    deleted_keys: Sequence[str] = field(default_factory=tuple)
+    snapshot: SnapshotScope | None = None
 
 
 @runtime_checkable
