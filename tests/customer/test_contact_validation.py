@@ -1,0 +1,103 @@
+"""The contact validation asset on a real DuckDB file through a real Dagster
+materialization: bronze values in, one validated row per (kind, raw value, country) out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from platform_assets.domains.customer.contact_validation import contact_validation
+from platform_assets.domains.customer.country_codes import country_code
+from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.integrations.duckdb.io_manager import WarehouseIOManager
+
+CRM_CONTACTS = """
+    create table bronze.crm_contacts as
+    select * from (values
+        ('c1', ' Ann.Lee@Example.COM ', '020 7946 0018', NULL, 'United Kingdom'),
+        ('c2', 'ann.lee@example.com', '12', '+49 30 901820', ' germany '),
+        ('c3', 'not an email', '020 7946 0018', '', 'Atlantis'),
+        ('c4', NULL, NULL, '   ', 'GB')
+    ) as t(contactid, emailaddress1, telephone1, mobilephone, address1_country)
+"""
+SPREADSHEET_CUSTOMERS = """
+    create table bronze.spreadsheet_customers as
+    select * from (values
+        ('f.xlsx:Sheet1:2', 'bob@@example.com', '06 12 34 56 78', 'France'),
+        ('f.xlsx:Sheet1:3', 'ann.lee@example.com', '020 7946 0018', 'UK')
+    ) as t(record_id, email, phone, country)
+"""
+
+
+def _materialize(warehouse: Path) -> list[tuple[str, str, str, str | None, str | None]]:
+    with dg.instance_for_test() as instance:
+        result = dg.materialize(
+            [contact_validation],
+            instance=instance,
+            resources={
+                "warehouse": Warehouse(database=str(warehouse)),
+                "warehouse_io_manager": WarehouseIOManager(database=str(warehouse)),
+            },
+        )
+    assert result.success
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return connection.execute("select * from silver.contact_validation order by all").fetchall()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Path:
+    path = tmp_path / "warehouse.duckdb"
+    connection = duckdb.connect(str(path))
+    connection.execute("create schema bronze")
+    connection.execute(CRM_CONTACTS)
+    connection.execute(SPREADSHEET_CUSTOMERS)
+    connection.close()
+    return path
+
+
+def test_every_distinct_value_is_validated_once_per_country(warehouse: Path) -> None:
+    rows = _materialize(warehouse)
+
+    by_key = {
+        (kind, raw, country): (normalized, reason)
+        for kind, raw, country, normalized, reason in rows
+    }
+    assert len(by_key) == len(rows)
+    # emails: normalised and lower-cased, whatever the case and surrounding spaces
+    assert by_key[("email", " Ann.Lee@Example.COM ", "")] == ("ann.lee@example.com", None)
+    assert by_key[("email", "ann.lee@example.com", "")] == ("ann.lee@example.com", None)
+    normalized, reason = by_key[("email", "not an email", "")]
+    assert normalized is None and reason is not None and reason.startswith("email: ")
+    assert by_key[("email", "bob@@example.com", "")][0] is None
+    # phones: E.164 in the region of the record's country, names and codes alike
+    assert by_key[("phone", "020 7946 0018", "GB")] == ("+442079460018", None)
+    assert by_key[("phone", "+49 30 901820", "DE")] == ("+4930901820", None)
+    assert by_key[("phone", "06 12 34 56 78", "FR")] == ("+33612345678", None)
+    assert by_key[("phone", "12", "DE")] == (None, "phone: not a valid number for DE")
+    # an unknown country gives no region: a national number cannot be read
+    normalized, reason = by_key[("phone", "020 7946 0018", "")]
+    assert normalized is None and reason is not None and reason.startswith("phone: ")
+    # blank and missing values are absent, not invalid
+    assert not any(raw.strip() == "" for _, raw, _, _, _ in rows)
+
+
+def test_a_rerun_writes_an_identical_table(warehouse: Path) -> None:
+    assert _materialize(warehouse) == _materialize(warehouse)
+
+
+def test_bronze_tables_not_landed_yet_count_as_empty(tmp_path: Path) -> None:
+    assert _materialize(tmp_path / "fresh.duckdb") == []
+
+
+def test_country_names_come_from_the_silver_seed() -> None:
+    assert country_code("  United   KINGDOM ") == "GB"
+    assert country_code("Deutschland") == "DE"
+    assert country_code("the Netherlands") == "NL"
+    assert country_code("Atlantis") is None
+    assert country_code(None) is None
