@@ -38,11 +38,14 @@ def env_list(name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in env_text(name).split(",") if item.strip())
 
 
-def http_client_from_env(base_url_variable: str, headers: dict[str, str]) -> ResilientHttpClient:
+def http_client_from_env(
+    base_url_variable: str, headers: dict[str, str], default_url: str = ""
+) -> ResilientHttpClient:
     """A resilient client for the API whose base URL ``base_url_variable`` holds; the
     retry, timeout and page bounds come from the ``PLATFORM_HTTP_*`` variables. An unset
-    URL fails at once, naming the variable: no host lives in code."""
-    base_url = env_text(base_url_variable)
+    URL fails at once, naming the variable, unless the API is a public service every
+    installation shares (``default_url``, e.g. Open-Meteo's)."""
+    base_url = env_text(base_url_variable, default_url)
     if not base_url:
         raise SourceError(
             FailureCategory.CONFIGURATION,

@@ -1,0 +1,197 @@
+"""Daily weather per postal area as a Connector for ``weather_daily``.
+
+For each postal area (its centroid) and each day of the window, the primary provider is
+asked first. Where it fails (a 5xx after retries, a timeout, a refusal) or leaves a gap (a
+day missing from its answer, or a day with a null value), the fallback is asked for the
+span of the gaps, and its complete days fill them. Each row says where it came from in
+``weather_source``. A day neither provides completely is left out and counted: the silver
+completeness model reports every area x day that is missing.
+
+There is no cursor: every run re-reads the whole window, which the merge makes
+idempotent (an unchanged day is not rewritten), and a day the primary filled late
+replaces the fallback's. It costs one request per area and run (two where there are
+gaps), which is simpler than tracking the last complete day of every area.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Final
+
+import polars as pl
+
+from platform_assets.ingestion import RecordBatch, RequestStats, SourceError
+from platform_assets.integrations.weather.open_meteo import DailyWeather, OpenMeteoArchiveClient
+
+SOURCE: Final = "weather"
+ENTITY: Final = "weather_daily"
+FALLBACK_PREFIX: Final = "fallback:"
+RECORD_SCHEMA: Final = pl.Schema(
+    {
+        "country_code": pl.String(),
+        "postal_code": pl.String(),
+        "observed_on": pl.Date(),
+        "temperature_max_c": pl.Float64(),
+        "temperature_min_c": pl.Float64(),
+        "precipitation_mm": pl.Float64(),
+        "weather_source": pl.String(),
+    }
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PostalArea:
+    country_code: str
+    postal_code: str
+    latitude: float
+    longitude: float
+
+    def __str__(self) -> str:
+        return f"{self.country_code} {self.postal_code}"
+
+
+@dataclass(frozen=True)
+class WeatherWindow:
+    """The ``days`` days ending on ``end``, both ends included."""
+
+    end: date
+    days: int
+
+    def __post_init__(self) -> None:
+        if self.days < 1:
+            raise ValueError("a weather window needs at least one day")
+
+    @property
+    def start(self) -> date:
+        return self.end - timedelta(days=self.days - 1)
+
+    def dates(self) -> list[date]:
+        return [self.start + timedelta(days=offset) for offset in range(self.days)]
+
+
+@dataclass
+class WeatherCoverage:
+    """What one extract found: days per provider, days missing after both, and the areas
+    each provider failed for."""
+
+    primary_days: int = 0
+    fallback_days: int = 0
+    missing_days: int = 0
+    primary_failed_areas: int = 0
+    fallback_failed_areas: int = 0
+
+
+class WeatherConnector:
+    source_id = SOURCE
+    entities = frozenset({ENTITY})
+
+    def __init__(
+        self,
+        areas: Iterable[PostalArea],
+        window: WeatherWindow,
+        primary: OpenMeteoArchiveClient,
+        fallback: OpenMeteoArchiveClient | None,
+    ) -> None:
+        self._areas = tuple(areas)
+        self._window = window
+        self._primary = primary
+        self._fallback = fallback
+        self.coverage = WeatherCoverage()
+
+    @property
+    def request_stats(self) -> RequestStats:
+        providers = [self._primary, *([self._fallback] if self._fallback else [])]
+        total = RequestStats()
+        for provider in providers:
+            total.requests += provider.stats.requests
+            total.retries += provider.stats.retries
+            total.waited_seconds += provider.stats.waited_seconds
+            total.retries_by_reason += provider.stats.retries_by_reason
+        return total
+
+    def extract(self, entity: str, cursor: str | None) -> Iterator[RecordBatch]:
+        self.coverage = WeatherCoverage()
+        last_primary_error: SourceError | None = None
+        for area in self._areas:
+            try:
+                primary = _complete_days(self._primary, area, self._window.start, self._window.end)
+            except SourceError as error:
+                log.warning(
+                    "weather for %s: primary %s failed: %s", area, self._primary.name, error
+                )
+                self.coverage.primary_failed_areas += 1
+                last_primary_error = error
+                primary = {}
+            gaps = [day for day in self._window.dates() if day not in primary]
+            fallback = self._fill(area, gaps)
+            missing = [day for day in gaps if day not in fallback]
+            if missing:
+                log.warning(
+                    "weather for %s: %d of %d days missing after the fallback (%s to %s)",
+                    area, len(missing), self._window.days, missing[0], missing[-1],
+                )  # fmt: skip
+            self.coverage.primary_days += len(primary)
+            self.coverage.fallback_days += len(fallback)
+            self.coverage.missing_days += len(missing)
+            rows = _rows(area, primary, self._primary.name)
+            if self._fallback is not None:
+                rows += _rows(area, fallback, FALLBACK_PREFIX + self._fallback.name)
+            if rows:
+                frame = pl.DataFrame(rows, schema=RECORD_SCHEMA, orient="row")
+                yield RecordBatch(records=frame.sort("observed_on"), cursor=None)
+        # A total outage must fail the run (and alert), not pass for a dry month.
+        if (
+            last_primary_error is not None
+            and self.coverage.primary_failed_areas == len(self._areas)
+            and not self.coverage.fallback_days
+        ):
+            raise SourceError(
+                last_primary_error.category,
+                f"no weather at all: the primary {self._primary.name} failed for every area "
+                f"(the last: {last_primary_error}) and "
+                + ("the fallback had none" if self._fallback else "no fallback is configured"),
+            )
+
+    def _fill(self, area: PostalArea, gaps: list[date]) -> dict[date, DailyWeather]:
+        """The fallback's complete days among ``gaps``, asked for the span they cover."""
+        if not gaps or self._fallback is None:
+            return {}
+        try:
+            found = _complete_days(self._fallback, area, gaps[0], gaps[-1])
+        except SourceError as error:
+            log.warning("weather for %s: fallback %s failed: %s", area, self._fallback.name, error)
+            self.coverage.fallback_failed_areas += 1
+            return {}
+        return {day: found[day] for day in gaps if day in found}
+
+
+def _complete_days(
+    provider: OpenMeteoArchiveClient, area: PostalArea, start: date, end: date
+) -> dict[date, DailyWeather]:
+    """The days from ``start`` to ``end`` the provider has every value for."""
+    answered = provider.daily(area.latitude, area.longitude, start, end)
+    return {
+        day.observed_on: day for day in answered if day.complete and start <= day.observed_on <= end
+    }
+
+
+def _rows(
+    area: PostalArea, days: dict[date, DailyWeather], source: str
+) -> list[tuple[str, str, date, float | None, float | None, float | None, str]]:
+    return [
+        (
+            area.country_code,
+            area.postal_code,
+            day.observed_on,
+            day.temperature_max_c,
+            day.temperature_min_c,
+            day.precipitation_mm,
+            source,
+        )
+        for day in days.values()
+    ]
