@@ -20,7 +20,7 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any, Final
@@ -104,9 +104,14 @@ def origin(url: httpx.URL) -> str:
 
 
 class ResilientHttpClient:
-    """GET requests against one API, with retries, backoff and rate-limit handling.
+    """GET requests against one API (and form POSTs, for an OAuth token endpoint), with
+    retries, backoff and rate-limit handling.
 
-    ``max_pages`` bounds every listing the pagination helpers read through this client."""
+    ``max_pages`` bounds every listing the pagination helpers read through this client.
+    ``auth`` is for credentials that change during a run (an OAuth bearer token renewed
+    on expiry or on a 401): httpx calls it for every request this client sends, so it
+    sees only URLs that passed the origin check. ``secrets`` are credentials outside the
+    headers (a client secret in a token request's form body), masked like header ones."""
 
     def __init__(
         self,
@@ -119,6 +124,8 @@ class ResilientHttpClient:
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         max_pages: int = DEFAULT_MAX_PAGES,
+        auth: httpx.Auth | None = None,
+        secrets: Iterable[str] = (),
     ) -> None:
         base = httpx.URL(base_url)
         if not base.is_absolute_url:
@@ -132,10 +139,10 @@ class ResilientHttpClient:
         # Redirects are followed by hand (see _attempt): httpx would follow them to any
         # origin, only dropping the Authorization header on the way.
         self._client = httpx.Client(
-            base_url=base, headers=dict(headers or {}), timeout=timeout_seconds
+            base_url=base, headers=dict(headers or {}), timeout=timeout_seconds, auth=auth
         )
         self._origin = origin(base)
-        self.redact = Redactor.for_headers(self._client.headers)
+        self.redact = Redactor.for_headers(self._client.headers).including(secrets)
         self.max_pages = max_pages
         self._retry = retry or RetrySettings()
         self._sleep = sleep
@@ -155,11 +162,19 @@ class ResilientHttpClient:
         """The response of a successful GET; raises SourceError once retries are spent
         or at once on a failure that retrying cannot fix (auth, bad request, a URL or a
         redirect outside the API's origin)."""
+        return self._with_retries(lambda: self._client.build_request("GET", url, params=params))
+
+    def post_form(self, url: str | httpx.URL, form: Mapping[str, str]) -> httpx.Response:
+        """The response of a successful form-encoded POST (an OAuth token request), with
+        the same retries, origin checks and failure categories as ``get``."""
+        return self._with_retries(lambda: self._client.build_request("POST", url, data=form))
+
+    def _with_retries(self, build: Callable[[], httpx.Request]) -> httpx.Response:
         attempt = 1
         while True:
             self._wait_for_rate_limit_reset()
             try:
-                return self._attempt(url, params)
+                return self._attempt(build())
             except _Retry as retry:
                 if attempt >= self._retry.max_attempts:
                     raise SourceError(
@@ -187,10 +202,9 @@ class ResilientHttpClient:
                 f"({content_type}, HTTP {response.status_code}): {error}",
             ) from error
 
-    def _attempt(self, url: str | httpx.URL, params: Mapping[str, Any] | None) -> httpx.Response:
-        request = self._client.build_request("GET", url, params=params)
-        shown = self._shown(request.url)
-        self._require_origin(request.url, f"GET {shown}: refused")
+    def _attempt(self, request: httpx.Request) -> httpx.Response:
+        shown = f"{request.method} {self._shown(request.url)}"
+        self._require_origin(request.url, f"{shown}: refused")
         response = self._follow_redirects(self._send(request), shown)
         status = response.status_code
         if status < 300:
@@ -199,7 +213,7 @@ class ResilientHttpClient:
         if status < 400:
             raise SourceError(
                 FailureCategory.MALFORMED_PAYLOAD,
-                f"GET {shown}: HTTP {status} without a Location to follow",
+                f"{shown}: HTTP {status} without a Location to follow",
                 status=status,
             )
         if status == 429 or (status == 403 and self._is_rate_limited(response)):
@@ -207,16 +221,16 @@ class ResilientHttpClient:
             if wait is not None and wait > self._retry.max_rate_limit_wait_seconds:
                 raise SourceError(
                     FailureCategory.RATE_LIMITED,
-                    f"GET {shown}: rate limited for {wait:.0f}s, more than the "
+                    f"{shown}: rate limited for {wait:.0f}s, more than the "
                     f"{self._retry.max_rate_limit_wait_seconds:.0f}s this client waits",
                     status=status,
                 )
-            raise _Retry(FailureCategory.RATE_LIMITED, f"GET {shown}: HTTP {status}", wait, status)
+            raise _Retry(FailureCategory.RATE_LIMITED, f"{shown}: HTTP {status}", wait, status)
         if status >= 500:
-            raise _Retry(FailureCategory.SERVER_ERROR, f"GET {shown}: HTTP {status}", None, status)
+            raise _Retry(FailureCategory.SERVER_ERROR, f"{shown}: HTTP {status}", None, status)
         category = FailureCategory.AUTH if status in (401, 403) else FailureCategory.CLIENT_ERROR
         raise SourceError(
-            category, f"GET {shown}: HTTP {status}: {self._excerpt(response)}", status=status
+            category, f"{shown}: HTTP {status}: {self._excerpt(response)}", status=status
         )
 
     def _follow_redirects(self, response: httpx.Response, shown: str) -> httpx.Response:
@@ -227,12 +241,12 @@ class ResilientHttpClient:
             if hops == MAX_REDIRECTS:
                 raise SourceError(
                     FailureCategory.CONFIGURATION,
-                    f"GET {shown}: more than {MAX_REDIRECTS} redirects, the last to "
+                    f"{shown}: more than {MAX_REDIRECTS} redirects, the last to "
                     f"{self._shown(target)}; check the API base URL",
                 )
             self._require_origin(
                 target,
-                f"GET {shown} was redirected (HTTP {response.status_code}) to "
+                f"{shown} was redirected (HTTP {response.status_code}) to "
                 f"{self._shown(target)}: refused",
             )
             response = self._send(response.next_request)
@@ -244,10 +258,10 @@ class ResilientHttpClient:
         try:
             return self._client.send(request)
         except httpx.TimeoutException as error:
-            message = f"GET {self._shown(request.url)} timed out"
+            message = f"{request.method} {self._shown(request.url)} timed out"
             raise _Retry(FailureCategory.TIMEOUT, message, None) from error
         except httpx.TransportError as error:
-            message = self.redact(f"GET {self._shown(request.url)} failed: {error}")
+            message = self.redact(f"{request.method} {self._shown(request.url)} failed: {error}")
             raise _Retry(FailureCategory.CONNECTION, message, None) from error
 
     def _require_origin(self, url: httpx.URL, refusal: str) -> None:

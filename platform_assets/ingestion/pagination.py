@@ -1,4 +1,4 @@
-"""The two pagination styles of the supported APIs, over a ResilientHttpClient.
+"""The pagination styles of the supported APIs, over a ResilientHttpClient.
 
 Both are lazy: a caller that has seen enough (records older than its cursor) stops
 iterating and no further page is requested.
@@ -14,26 +14,33 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
+
+import httpx
 
 from platform_assets.ingestion.failure import FailureCategory, SourceError
 from platform_assets.ingestion.http_client import ResilientHttpClient
 
 
 class _PageGuard:
-    """Counts the pages of one listing and remembers where each was read and what it held."""
+    """Counts the pages of one listing and remembers where each was read and what it held.
 
-    def __init__(self, listing: str, max_pages: int) -> None:
+    ``shown`` turns a position into what a message may show, for positions compared as
+    they are but shown redacted (a redactor masks ``skiptoken=`` values as token-shaped,
+    so two pages' redacted URLs can be equal)."""
+
+    def __init__(self, listing: str, max_pages: int, shown: Callable[[str], str] = str) -> None:
         self._listing = listing
         self._max_pages = max_pages
+        self._shown = shown
         self._positions: set[str] = set()
         self._contents: dict[str, str] = {}
 
     def before(self, position: str) -> None:
         """Called before the page at ``position`` (a URL, an offset) is requested."""
         if position in self._positions:
-            self._fail(f"pagination points back at {position}, a page already read")
+            self._fail(f"pagination points back at {self._shown(position)}, a page already read")
         if len(self._positions) >= self._max_pages:
             self._fail(
                 f"more than {self._max_pages} pages, the bound of one listing; if the "
@@ -47,7 +54,8 @@ class _PageGuard:
         earlier = self._contents.setdefault(digest, position)
         if earlier != position:
             self._fail(
-                f"the page at {position} repeats the page at {earlier}: the API does not "
+                f"the page at {self._shown(position)} repeats the page at "
+                f"{self._shown(earlier)}: the API does not "
                 "honour the page asked for"
             )
 
@@ -113,3 +121,31 @@ def offset_pages(
         if not more:
             return
         offset += len(items)
+
+
+def body_link_pages(
+    client: ResilientHttpClient, url: str | httpx.URL, next_link_key: str
+) -> Iterator[Any]:
+    """Each page's JSON object, following the next page's URL that the body itself holds
+    under ``next_link_key`` (OData's ``@odata.nextLink``) until a page has none. The
+    caller reads what the last page says besides (OData's ``@odata.deltaLink``). A page
+    is compared with the earlier ones without its next link, which differs even when an
+    API ignores the page asked for."""
+    guard = _PageGuard(client.redact(str(url)), client.max_pages, client.redact)
+    next_url = client.resolve(url)
+    while True:
+        position = str(next_url)
+        guard.before(position)
+        response = client.get(next_url)
+        page = client.decode_json(response)
+        if not isinstance(page, dict):
+            raise SourceError(
+                FailureCategory.MALFORMED_PAYLOAD,
+                f"{client.redact(position)} returned {type(page).__name__}, expected a JSON object",
+            )
+        guard.after(position, {k: v for k, v in page.items() if k != next_link_key})
+        yield page
+        link = page.get(next_link_key)
+        if not link:
+            return
+        next_url = response.url.join(str(link))

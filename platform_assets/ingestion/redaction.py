@@ -67,6 +67,10 @@ class Redactor:
         values = [value for name, value in headers.items() if _SECRET_HEADER.search(name)]
         return cls(frozenset(_with_encodings(_credentials(values))))
 
+    def including(self, secrets: Iterable[str]) -> Redactor:
+        """This redactor masking ``secrets`` (and their encodings) as well."""
+        return Redactor(self.secrets | _with_encodings(value for value in secrets if value))
+
     def __call__(self, text: str) -> str:
         # Longest first, so that a value containing another is masked whole.
         for secret in sorted(self.secrets, key=len, reverse=True):

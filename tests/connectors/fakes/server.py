@@ -22,6 +22,13 @@ class RecordedRequest:
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]
+    method: str = "GET"
+    #: The body of a POST, decoded as text (a token request's form).
+    body: str = ""
+
+    def form(self) -> dict[str, str]:
+        """The form fields of a form-encoded body, each field's first value."""
+        return {name: values[0] for name, values in parse_qs(self.body).items()}
 
     def param(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -99,8 +106,17 @@ class FakeApi:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                self._serve("GET", "")
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self._serve("POST", self.rfile.read(length).decode())
+
+            def _serve(self, method: str, body: str) -> None:
                 url = urlsplit(self.path)
-                request = RecordedRequest(url.path, parse_qs(url.query), dict(self.headers))
+                request = RecordedRequest(
+                    url.path, parse_qs(url.query), dict(self.headers), method, body
+                )
                 api.requests.append(request)
                 fault = api._take_fault(url.path)
                 if fault is not None:
