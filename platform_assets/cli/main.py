@@ -3,6 +3,8 @@
 platform-assets audit [-m MODULE | -f FILE] [--location NAME] [--format table|json]
 platform-assets docs [--check]
 platform-assets runs recover
+platform-assets erase (--customer-key KEY | --email ADDRESS | --verify-log) [--dry-run]
+platform-assets retention purge [--dry-run]
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from platform_assets.cli.erasure import add_erasure_commands
 from platform_assets.cli.evaluation import add_location_arguments, audited_location
 from platform_assets.settings import PROJECT_ROOT, alert_routes_path, waivers_path
 
@@ -129,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="fail runs whose worker process is gone, free their slots, end their dbt",
     )
     recover.set_defaults(handler=_recover_runs)
+
+    add_erasure_commands(commands)
     return parser
 
 

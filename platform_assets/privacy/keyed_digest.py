@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 
 
 def record_key_digest(key: bytes, source: str, entity: str, record_key: str) -> str:
@@ -22,6 +23,12 @@ def email_digest(key: bytes, email: str) -> str:
     """Hex HMAC-SHA256 of the trimmed, lower-cased email: the same address however a
     source cased or padded it."""
     return _hex_hmac(key, email.strip().lower())
+
+
+def customer_key_digest(key: bytes, customer_keys: Iterable[str]) -> str:
+    """Hex HMAC-SHA256 of the sorted customer keys joined by commas: what the erasure
+    log keeps of whom it erased (one key, or the several an email resolved to)."""
+    return _hex_hmac(key, ",".join(sorted(customer_keys)))
 
 
 def _hex_hmac(key: bytes, message: str) -> str:

@@ -1,0 +1,226 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import duckdb
+import pytest
+
+from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.privacy.erasure import ErasureError, erase_customer
+from platform_assets.privacy.erasure_log import verify_erasure_log
+from platform_assets.privacy.keyed_digest import (
+    customer_key_digest,
+    email_digest,
+    record_key_digest,
+)
+from tests.privacy.customer_warehouse import (
+    A_SHEET_ROW,
+    CRM_SOURCE,
+    CUSTOMER_A,
+    CUSTOMER_B,
+    KEY,
+    SPREADSHEET_SOURCE,
+    seed_customer_warehouse,
+    table_rows,
+)
+
+ERASED_AT = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+
+#: Every table with rows of customer A, and how many.
+A_ROWS = {
+    "bronze.crm_contacts": 1,
+    "bronze.spreadsheet_customers": 1,
+    "silver.customer_crm_contacts": 1,
+    "silver.customer_spreadsheet_records": 1,
+    "silver.customer_records": 2,
+    "silver.customer_data_quality_issues": 1,
+    "silver.contact_validation": 4,
+    "gold.customer_source_xref": 2,
+    "gold.customer_match_review": 1,
+    "gold.dim_customer": 1,
+    "gold.fct_customer_weather": 2,
+    "gold.consumer_customer_profile": 1,
+    "ops.quarantine": 2,
+}
+
+
+@pytest.fixture
+def warehouse(tmp_path) -> Warehouse:
+    warehouse = Warehouse(database=str(tmp_path / "warehouse.duckdb"))
+    seed_customer_warehouse(warehouse)
+    return warehouse
+
+
+def everything(warehouse: Warehouse) -> dict[str, list[tuple]]:
+    return {table: table_rows(warehouse, table) for table in A_ROWS}
+
+
+def mentions_customer_a(rows: list[tuple]) -> bool:
+    text = repr(rows).lower()
+    return any(v in text for v in (CUSTOMER_A, "c-1'", A_SHEET_ROW.lower(), "jane", "0001"))
+
+
+def test_erasing_a_customer_removes_them_from_every_layer_and_keeps_the_others(warehouse):
+    before = everything(warehouse)
+
+    result = erase_customer(
+        warehouse, key=KEY, customer_key=CUSTOMER_A, reason="ticket 42", now=ERASED_AT
+    )
+
+    after = everything(warehouse)
+    assert {t: n for t, n in result.rows_removed.items() if n} == A_ROWS
+    for table, rows in after.items():
+        assert not mentions_customer_a(rows), table
+        assert len(rows) == len(before[table]) - A_ROWS[table], table
+    assert table_rows(warehouse, "gold.dim_customer")[0][0] == CUSTOMER_B
+    assert len(table_rows(warehouse, "bronze.weather_daily")) == 1
+    assert (result.customer_count, result.source_records, result.suppressed) == (1, 2, 2)
+
+
+def test_the_suppression_list_holds_the_digests_the_ingestion_computes(warehouse):
+    result = erase_customer(warehouse, key=KEY, customer_key=CUSTOMER_A, reason="r")
+
+    rows = table_rows(warehouse, "ops.erasure_suppression")
+
+    assert {(r[0], r[1], r[2], r[3], r[5]) for r in rows} == {
+        (
+            CRM_SOURCE,
+            "crm_contacts",
+            record_key_digest(KEY, CRM_SOURCE, "crm_contacts", "c-1"),
+            email_digest(KEY, "jane.doe@example.com"),
+            result.erasure_id,
+        ),
+        (
+            SPREADSHEET_SOURCE,
+            "spreadsheet_customers",
+            record_key_digest(KEY, SPREADSHEET_SOURCE, "spreadsheet_customers", A_SHEET_ROW),
+            email_digest(KEY, "jane.doe@example.com"),
+            result.erasure_id,
+        ),
+    }
+    assert "jane" not in repr(rows).lower()
+
+
+def test_the_erasure_log_records_counts_and_digests_and_names_no_one(warehouse):
+    result = erase_customer(
+        warehouse, key=KEY, customer_key=CUSTOMER_A, reason="ticket 42", now=ERASED_AT
+    )
+
+    [entry] = table_rows(warehouse, "ops.erasure_log")
+    erasure_id, erased_at, digest, reason, rows_removed = entry[:5]
+    assert erasure_id == result.erasure_id
+    assert erased_at == ERASED_AT
+    assert digest == customer_key_digest(KEY, [CUSTOMER_A])
+    assert reason == "ticket 42"
+    assert {t: n for t, n in json.loads(rows_removed).items() if n} == A_ROWS
+    assert CUSTOMER_A not in repr(entry) and "jane" not in repr(entry).lower()
+
+
+def test_an_email_resolves_to_the_customer_whatever_its_case(warehouse):
+    result = erase_customer(warehouse, key=KEY, email="  JANE.doe@example.COM", reason="r")
+
+    assert result.customer_count == 1
+    assert [r[2] for r in table_rows(warehouse, "gold.customer_source_xref")] == [CUSTOMER_B]
+
+
+def test_a_missing_customer_is_a_clear_error_and_writes_nothing(warehouse):
+    before = everything(warehouse)
+
+    with pytest.raises(ErasureError, match="no customer 'cust_0000000000000000'"):
+        erase_customer(warehouse, key=KEY, customer_key="cust_0000000000000000", reason="r")
+    with pytest.raises(ErasureError, match="no customer has that email"):
+        erase_customer(warehouse, key=KEY, email="nobody@example.com", reason="r")
+
+    assert everything(warehouse) == before
+    with warehouse.connect() as connection:
+        assert verify_erasure_log(connection).entries == 0
+
+
+def test_a_fresh_warehouse_has_no_one_to_erase(tmp_path):
+    warehouse = Warehouse(database=str(tmp_path / "fresh.duckdb"))
+
+    with pytest.raises(ErasureError, match=r"no gold\.customer_source_xref"):
+        erase_customer(warehouse, key=KEY, customer_key=CUSTOMER_A, reason="r")
+
+
+def test_tables_not_built_yet_are_skipped(tmp_path):
+    warehouse = Warehouse(database=str(tmp_path / "partial.duckdb"))
+    seed_customer_warehouse(warehouse)
+    with warehouse.transaction() as connection:
+        for table in ("silver.customer_records", "gold.dim_customer", "ops.quarantine"):
+            connection.execute(f"drop table {table}")
+
+    result = erase_customer(warehouse, key=KEY, customer_key=CUSTOMER_A, reason="r")
+
+    assert "gold.dim_customer" not in result.rows_removed
+    assert result.rows_removed["bronze.crm_contacts"] == 1
+
+
+def test_a_dry_run_counts_exactly_and_changes_nothing(warehouse):
+    before = everything(warehouse)
+
+    result = erase_customer(warehouse, key=KEY, customer_key=CUSTOMER_A, reason="r", dry_run=True)
+
+    assert {t: n for t, n in result.rows_removed.items() if n} == A_ROWS
+    assert result.dry_run
+    assert everything(warehouse) == before
+    with warehouse.connect() as connection:
+        assert verify_erasure_log(connection).entries == 0
+
+
+def test_a_failed_erasure_leaves_every_table_as_it_was(warehouse):
+    # a suppression list without its erasure_id: the insert fails after every delete ran
+    with warehouse.transaction() as connection:
+        connection.execute("drop table if exists ops.erasure_suppression")
+        connection.execute(
+            "create table ops.erasure_suppression (source VARCHAR, entity VARCHAR, "
+            "record_key_digest VARCHAR, email_digest VARCHAR, suppressed_at TIMESTAMPTZ)"
+        )
+    before = everything(warehouse)
+
+    with pytest.raises(duckdb.BinderException, match="erasure_id"):
+        erase_customer(warehouse, key=KEY, customer_key=CUSTOMER_A, reason="r")
+
+    assert everything(warehouse) == before
+
+
+def test_erasures_chain_in_the_log_and_the_chain_verifies(warehouse):
+    first = erase_customer(warehouse, key=KEY, customer_key=CUSTOMER_A, reason="one")
+    second = erase_customer(warehouse, key=KEY, customer_key=CUSTOMER_B, reason="two")
+
+    with warehouse.connect() as connection:
+        verification = verify_erasure_log(connection)
+        rows = dict(
+            connection.execute(
+                "select erasure_id, previous_entry_hash from ops.erasure_log"
+            ).fetchall()
+        )
+        first_hash = connection.execute(
+            "select entry_hash from ops.erasure_log where erasure_id = ?", [first.erasure_id]
+        ).fetchall()[0][0]
+
+    assert verification.intact and verification.entries == 2
+    assert rows[second.erasure_id] == first_hash
+
+
+def test_an_edited_entry_breaks_the_chain(warehouse):
+    erase_customer(warehouse, key=KEY, customer_key=CUSTOMER_A, reason="one")
+    erase_customer(warehouse, key=KEY, customer_key=CUSTOMER_B, reason="two")
+    with warehouse.transaction() as connection:
+        connection.execute("update ops.erasure_log set reason = 'nothing' where reason = 'one'")
+        verification = verify_erasure_log(connection)
+
+    assert not verification.intact
+    assert "edited" in verification.problems[0]
+
+
+def test_a_deleted_entry_breaks_the_chain(warehouse):
+    erase_customer(warehouse, key=KEY, customer_key=CUSTOMER_A, reason="one")
+    erase_customer(warehouse, key=KEY, customer_key=CUSTOMER_B, reason="two")
+    with warehouse.transaction() as connection:
+        connection.execute("delete from ops.erasure_log where reason = 'one'")
+        verification = verify_erasure_log(connection)
+
+    assert not verification.intact
+    assert "not reachable" in verification.problems[0]
