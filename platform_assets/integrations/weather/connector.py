@@ -19,7 +19,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Final
+from typing import Final, Protocol
 
 import polars as pl
 
@@ -43,6 +43,23 @@ RECORD_SCHEMA: Final = pl.Schema(
 
 log = logging.getLogger(__name__)
 
+#: A row in ``RECORD_SCHEMA``'s column order.
+_Row = tuple[str, str, date, float | None, float | None, float | None, str]
+
+
+class Area(Protocol):
+    """A postal area and its centroid, where its weather is observed: the domain's
+    reference rows (``load_postal_areas()``) fit as they are."""
+
+    @property
+    def country_code(self) -> str: ...
+    @property
+    def postal_code(self) -> str: ...
+    @property
+    def latitude(self) -> float: ...
+    @property
+    def longitude(self) -> float: ...
+
 
 @dataclass(frozen=True)
 class PostalArea:
@@ -50,9 +67,6 @@ class PostalArea:
     postal_code: str
     latitude: float
     longitude: float
-
-    def __str__(self) -> str:
-        return f"{self.country_code} {self.postal_code}"
 
 
 @dataclass(frozen=True)
@@ -92,7 +106,7 @@ class WeatherConnector:
 
     def __init__(
         self,
-        areas: Iterable[PostalArea],
+        areas: Iterable[Area],
         window: WeatherWindow,
         primary: OpenMeteoArchiveClient,
         fallback: OpenMeteoArchiveClient | None,
@@ -102,6 +116,7 @@ class WeatherConnector:
         self._primary = primary
         self._fallback = fallback
         self.coverage = WeatherCoverage()
+        self._last_primary_error: SourceError | None = None
 
     @property
     def request_stats(self) -> RequestStats:
@@ -116,62 +131,74 @@ class WeatherConnector:
 
     def extract(self, entity: str, cursor: str | None) -> Iterator[RecordBatch]:
         self.coverage = WeatherCoverage()
-        last_primary_error: SourceError | None = None
+        self._last_primary_error = None
         for area in self._areas:
-            try:
-                primary = _complete_days(self._primary, area, self._window.start, self._window.end)
-            except SourceError as error:
-                log.warning(
-                    "weather for %s: primary %s failed: %s", area, self._primary.name, error
-                )
-                self.coverage.primary_failed_areas += 1
-                last_primary_error = error
-                primary = {}
-            gaps = [day for day in self._window.dates() if day not in primary]
-            fallback = self._fill(area, gaps)
-            missing = [day for day in gaps if day not in fallback]
-            if missing:
-                log.warning(
-                    "weather for %s: %d of %d days missing after the fallback (%s to %s)",
-                    area, len(missing), self._window.days, missing[0], missing[-1],
-                )  # fmt: skip
-            self.coverage.primary_days += len(primary)
-            self.coverage.fallback_days += len(fallback)
-            self.coverage.missing_days += len(missing)
-            rows = _rows(area, primary, self._primary.name)
-            if self._fallback is not None:
-                rows += _rows(area, fallback, FALLBACK_PREFIX + self._fallback.name)
+            rows = self._area_rows(area)
             if rows:
                 frame = pl.DataFrame(rows, schema=RECORD_SCHEMA, orient="row")
                 yield RecordBatch(records=frame.sort("observed_on"), cursor=None)
         # A total outage must fail the run (and alert), not pass for a dry month.
+        failure = self._last_primary_error
         if (
-            last_primary_error is not None
+            failure is not None
             and self.coverage.primary_failed_areas == len(self._areas)
             and not self.coverage.fallback_days
         ):
             raise SourceError(
-                last_primary_error.category,
+                failure.category,
                 f"no weather at all: the primary {self._primary.name} failed for every area "
-                f"(the last: {last_primary_error}) and "
+                f"(the last: {failure}) and "
                 + ("the fallback had none" if self._fallback else "no fallback is configured"),
             )
 
-    def _fill(self, area: PostalArea, gaps: list[date]) -> dict[date, DailyWeather]:
+    def _area_rows(self, area: Area) -> list[_Row]:
+        """The area's days: the primary's complete ones, the fallback's in the gaps."""
+        try:
+            primary = _complete_days(self._primary, area, self._window.start, self._window.end)
+        except SourceError as error:
+            log.warning(
+                "weather for %s: primary %s failed: %s", _label(area), self._primary.name, error
+            )
+            self.coverage.primary_failed_areas += 1
+            self._last_primary_error = error
+            primary = {}
+        gaps = [day for day in self._window.dates() if day not in primary]
+        fallback = self._fill(area, gaps)
+        missing = [day for day in gaps if day not in fallback]
+        if missing:
+            log.warning(
+                "weather for %s: %d of %d days missing after the fallback (%s to %s)",
+                _label(area), len(missing), self._window.days, missing[0], missing[-1],
+            )  # fmt: skip
+        self.coverage.primary_days += len(primary)
+        self.coverage.fallback_days += len(fallback)
+        self.coverage.missing_days += len(missing)
+        rows = _rows(area, primary, self._primary.name)
+        if self._fallback is not None:
+            rows += _rows(area, fallback, FALLBACK_PREFIX + self._fallback.name)
+        return rows
+
+    def _fill(self, area: Area, gaps: list[date]) -> dict[date, DailyWeather]:
         """The fallback's complete days among ``gaps``, asked for the span they cover."""
         if not gaps or self._fallback is None:
             return {}
         try:
             found = _complete_days(self._fallback, area, gaps[0], gaps[-1])
         except SourceError as error:
-            log.warning("weather for %s: fallback %s failed: %s", area, self._fallback.name, error)
+            log.warning(
+                "weather for %s: fallback %s failed: %s", _label(area), self._fallback.name, error
+            )
             self.coverage.fallback_failed_areas += 1
             return {}
         return {day: found[day] for day in gaps if day in found}
 
 
+def _label(area: Area) -> str:
+    return f"{area.country_code} {area.postal_code}"
+
+
 def _complete_days(
-    provider: OpenMeteoArchiveClient, area: PostalArea, start: date, end: date
+    provider: OpenMeteoArchiveClient, area: Area, start: date, end: date
 ) -> dict[date, DailyWeather]:
     """The days from ``start`` to ``end`` the provider has every value for."""
     answered = provider.daily(area.latitude, area.longitude, start, end)
@@ -180,9 +207,7 @@ def _complete_days(
     }
 
 
-def _rows(
-    area: PostalArea, days: dict[date, DailyWeather], source: str
-) -> list[tuple[str, str, date, float | None, float | None, float | None, str]]:
+def _rows(area: Area, days: dict[date, DailyWeather], source: str) -> list[_Row]:
     return [
         (
             area.country_code,
