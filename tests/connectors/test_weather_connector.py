@@ -20,6 +20,7 @@ from platform_assets.ingestion import (
     ingest,
 )
 from platform_assets.ingestion.contract import ColumnSpec
+from platform_assets.ingestion.source_environment import http_client_from_env
 from platform_assets.integrations.weather import (
     OpenMeteoArchiveClient,
     PostalArea,
@@ -29,6 +30,7 @@ from platform_assets.integrations.weather import (
     weather_connector,
     weather_settings_from_env,
 )
+from platform_assets.integrations.weather.settings import DEFAULT_PRIMARY_URL
 from tests.connectors.conftest import FAST_RETRY, rows
 from tests.connectors.fakes.weather_api import FakeOpenMeteo, observation
 
@@ -285,3 +287,13 @@ def test_a_bad_window_setting_names_the_variable(monkeypatch) -> None:
     monkeypatch.setenv("PLATFORM_WEATHER_DAYS", "0")
     with pytest.raises(SourceError, match="PLATFORM_WEATHER_DAYS=0 must be at least 1"):
         weather_settings_from_env()
+
+
+def test_an_unset_primary_url_means_the_public_archive(monkeypatch) -> None:
+    monkeypatch.delenv("PLATFORM_WEATHER_PRIMARY_URL", raising=False)
+    client = http_client_from_env("PLATFORM_WEATHER_PRIMARY_URL", {}, DEFAULT_PRIMARY_URL)
+    assert str(client.resolve("/v1/archive")) == "https://archive-api.open-meteo.com/v1/archive"
+    # A source with no public default still fails at once, naming its variable.
+    monkeypatch.delenv("PLATFORM_WEATHER_FALLBACK_URL", raising=False)
+    with pytest.raises(SourceError, match="PLATFORM_WEATHER_FALLBACK_URL is not set"):
+        http_client_from_env("PLATFORM_WEATHER_FALLBACK_URL", {})
