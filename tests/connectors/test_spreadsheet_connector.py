@@ -360,9 +360,11 @@ def test_a_missing_folder_fails_naming_the_variable(tmp_path) -> None:
 
 
 def test_lands_through_the_ingestion_machinery(tmp_path, warehouse, log) -> None:
-    """The frame the connector yields validates and merges into a real DuckDB table; the
-    unreadable file goes to the quarantine under its name."""
+    """The frames validate and merge into a real DuckDB table; the unreadable file goes to
+    the quarantine under its name; a row gone from a changed file is soft-deleted, and the
+    other file's rows are untouched."""
     legacy_crm_export(tmp_path / "a_crm_export.xlsx")
+    shop_signups(tmp_path / "c_shop.xlsx")
     (tmp_path / "b_broken.xlsx").write_bytes(b"not a workbook")
     kinds = {"row_number": ColumnKind.INTEGER, "updated_at": ColumnKind.TIMESTAMP}
     contract = TableContract(
@@ -373,20 +375,32 @@ def test_lands_through_the_ingestion_machinery(tmp_path, warehouse, log) -> None
             ColumnSpec(name, kinds.get(name, ColumnKind.TEXT), nullable=name != "record_id")
             for name in RECORD_COLUMNS
         ),
+        soft_deletes=True,
+        row_hash=True,
     )
     connector = SpreadsheetConnector(tmp_path, COLUMN_MAP)
 
     report, _ = ingest(connector, contract, warehouse, run_id="run-1", log=log)
     again, _ = ingest(connector, contract, warehouse, run_id="run-2", log=log)
+    write_workbook(
+        tmp_path / "a_crm_export.xlsx",
+        {"Customers": [["Customer Ref", "First Name"], ["1234", "Ann"]]},
+    )
+    ingest(connector, contract, warehouse, run_id="run-3", log=log)
 
-    assert report.inserted == 3
+    assert report.inserted == 6
     assert again.inserted == 0
     assert rows(
-        warehouse, "select record_id, birth_date from bronze.spreadsheet_customers order by 1"
+        warehouse,
+        "select record_id, birth_date, updated_at::varchar, _deleted_at is not null "
+        "from bronze.spreadsheet_customers order by 1",
     ) == [
-        ("a_crm_export.xlsx:Customers:2", "1984-03-01"),
-        ("a_crm_export.xlsx:Customers:3", "1984-03-01"),
-        ("a_crm_export.xlsx:Customers:5", "1984-02-29"),
+        ("a_crm_export.xlsx:Customers:2", None, None, False),
+        ("a_crm_export.xlsx:Customers:3", "1984-03-01", None, True),
+        ("a_crm_export.xlsx:Customers:5", "1984-02-29", None, True),
+        ("c_shop.xlsx:Sign-ups:2", "1984-03-01", "2024-05-01 10:30:00+00", False),
+        ("c_shop.xlsx:Sign-ups:3", "1984-03-01", "2024-05-02 00:00:00+00", False),
+        ("c_shop.xlsx:Sign-ups:4", "sometime in 1984", None, False),
     ]
     assert rows(warehouse, "select distinct record_key from ops.quarantine") == [("b_broken.xlsx",)]
 
@@ -466,3 +480,11 @@ def test_settings_from_the_environment(monkeypatch, tmp_path) -> None:
     configured = spreadsheet_settings_from_env()
     assert configured.directory == tmp_path
     assert configured.column_map_path == PROJECT_ROOT / "config/spreadsheet_columns.yaml"
+
+
+def test_a_header_named_like_a_lineage_column_does_not_displace_it(tmp_path) -> None:
+    write_workbook(tmp_path / "odd.xlsx", {"S": [["row_number", "Surname"], ["99", "Lee"]]})
+    (batch,) = extract(SpreadsheetConnector(tmp_path, COLUMN_MAP))
+    assert records(batch) == [
+        record("odd.xlsx", "S", 2, sha256(tmp_path / "odd.xlsx"), last_name="Lee")
+    ]

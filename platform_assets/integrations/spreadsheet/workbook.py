@@ -43,6 +43,8 @@ RECORD_SCHEMA: Final = pl.Schema(
 )
 #: The header is the sheet's first row, so the first record is on Excel row 2.
 _FIRST_DATA_ROW: Final = 2
+#: The row number's working name, apart from any header a sheet may have.
+_ROW: Final = "\x00row_number"
 
 
 class UnreadableWorkbook(Exception):
@@ -136,16 +138,16 @@ def _sheet_records(
     }
     row_number = pl.int_range(_FIRST_DATA_ROW, pl.len() + _FIRST_DATA_ROW, dtype=pl.Int64)
     return (
-        cells.with_columns(row_number.alias("row_number"))
+        cells.with_columns(row_number.alias(_ROW))
         .filter(pl.any_horizontal(pl.col(sheet.columns).is_not_null()))
         .select(
-            pl.format("{}:{}:{}", pl.lit(file_name), pl.lit(sheet_name), "row_number").alias(
+            pl.format("{}:{}:{}", pl.lit(file_name), pl.lit(sheet_name), pl.col(_ROW)).alias(
                 "record_id"
             ),
             pl.lit(file_name).alias("source_file"),
             pl.lit(sheet_name).alias("sheet_name"),
             pl.lit(fingerprint).alias("file_fingerprint"),
-            pl.col("row_number"),
+            pl.col(_ROW).alias("row_number"),
             *(normalised[column].alias(column) for column in MAPPED_COLUMNS),
         )
     )
