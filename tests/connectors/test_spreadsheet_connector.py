@@ -488,3 +488,13 @@ def test_a_header_named_like_a_lineage_column_does_not_displace_it(tmp_path) -> 
     assert records(batch) == [
         record("odd.xlsx", "S", 2, sha256(tmp_path / "odd.xlsx"), last_name="Lee")
     ]
+
+
+def test_an_upper_case_extension_is_read_and_excels_owner_file_is_not(tmp_path) -> None:
+    shop_signups(tmp_path / "SHOP.XLSX")
+    (tmp_path / "~$SHOP.XLSX").write_bytes(b"\x08jane.doe")
+    (tmp_path / "readme.txt").write_text("not a workbook")
+    batches = extract(SpreadsheetConnector(tmp_path, COLUMN_MAP))
+    assert [(batch.snapshot, len(records(batch)), batch.rejected) for batch in batches] == [
+        (SnapshotScope((("source_file", "SHOP.XLSX"),)), 3, ())
+    ]

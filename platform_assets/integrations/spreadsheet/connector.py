@@ -1,6 +1,6 @@
 """A folder of legacy ``.xlsx`` customer workbooks as a Connector for ``spreadsheet_customers``.
 
-Every ``*.xlsx`` in the folder is read, in name order, every sheet of it; sheets that hold
+Every ``.xlsx`` file in the folder is read, in name order, every sheet of it; sheets that hold
 no customer column are skipped and counted. A workbook is loaded once: the cursor maps
 each loaded file's name to the sha256 of its bytes, so an unchanged file is not read
 again and a changed one is read whole. Each file's batch is a complete re-read of that
@@ -38,7 +38,10 @@ from platform_assets.integrations.spreadsheet.workbook import (
 
 SOURCE: Final = "spreadsheet"
 ENTITY: Final = "spreadsheet_customers"
-PATTERN: Final = "*.xlsx"
+SUFFIX: Final = ".xlsx"
+#: Excel's owner file, left beside a workbook while someone has it open (``~$name.xlsx``,
+#: a few bytes naming the user): not a workbook, and gone when they close it.
+OWNER_FILE_PREFIX: Final = "~$"
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +65,7 @@ class SpreadsheetConnector:
             )
         self.skipped_sheets = []
         loaded = _fingerprints(cursor)
-        present = sorted(self._directory.glob(PATTERN))
+        present = _workbooks(self._directory)
         reached = {path.name: loaded[path.name] for path in present if path.name in loaded}
         for path in present:
             content = path.read_bytes()
@@ -89,6 +92,17 @@ class SpreadsheetConnector:
                 cursor=_cursor(reached),
                 snapshot=SnapshotScope((("source_file", path.name),)),
             )
+
+
+def _workbooks(directory: Path) -> list[Path]:
+    """The folder's workbooks by name; ``.XLSX`` too, as Windows tools often write it."""
+    return sorted(
+        path
+        for path in directory.iterdir()
+        if path.is_file()
+        and path.suffix.lower() == SUFFIX
+        and not path.name.startswith(OWNER_FILE_PREFIX)
+    )
 
 
 def _rejected_file(name: str, content: bytes, fingerprint: str, reason: str) -> Rejected:
