@@ -18,7 +18,7 @@ from typing import Final
 from platform_assets.ingestion import FailureCategory, SourceError
 from platform_assets.ingestion.source_environment import env_int, env_text, http_client_from_env
 from platform_assets.integrations.weather.connector import (
-    PostalArea,
+    Area,
     WeatherConnector,
     WeatherWindow,
 )
@@ -68,7 +68,7 @@ def weather_settings_from_env(today: date | None = None) -> WeatherSettings:
 
 @contextmanager
 def weather_connector(
-    areas: Iterable[PostalArea], settings: WeatherSettings
+    areas: Iterable[Area], settings: WeatherSettings
 ) -> Iterator[WeatherConnector]:
     """The connector over both providers' HTTP clients, closed on exit. Retries, timeouts
     and backoff come from the ``PLATFORM_HTTP_*`` variables, as for every source."""
