@@ -27,8 +27,8 @@ from typing import Final
 import polars as pl
 
 from platform_assets.domains.dora.demo_source.catalog import TEAM_SIZE, person_name, services
-from platform_assets.domains.dora.demo_source.random_streams import RandomStreams, hex_digits
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
+from platform_assets.ingestion.random_streams import RandomStreams, hex_digits
 
 VISIBLE_AT: Final = "_visible_at"
 SOURCE: Final = "demo"

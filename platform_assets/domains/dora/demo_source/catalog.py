@@ -12,7 +12,7 @@ from typing import Final
 
 import polars as pl
 
-from platform_assets.domains.dora.demo_source.random_streams import RandomStreams
+from platform_assets.ingestion.random_streams import RandomStreams
 
 ORGANISATION: Final = "acme-demo"
 BASE_SERVICES: Final = (

@@ -1,4 +1,4 @@
-"""Counter-based random numbers for polars frames.
+"""Counter-based random numbers for polars frames, shared by the domains' demo sources.
 
 Each value is a hash (SplitMix64's finalizer) of the seed, a named stream and the row's
 own keys (service, day, slot...), not the next draw of a sequential generator. So a
