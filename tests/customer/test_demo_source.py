@@ -9,6 +9,7 @@ flags. The million-record generation is measured in benchmarks/, not here.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -33,8 +34,9 @@ from platform_assets.domains.customer.demo_source import (
 from platform_assets.domains.customer.demo_source import connector as demo_connector
 from platform_assets.domains.customer.demo_source import vocabulary as words
 from platform_assets.domains.customer.postal_areas import load_postal_areas
-from platform_assets.domains.customer.raw_schemas import BRONZE_TABLE_MODELS
-from platform_assets.ingestion import RecordBatch, SnapshotScope
+from platform_assets.domains.customer.raw_schemas import BRONZE_CONTRACTS, BRONZE_TABLE_MODELS
+from platform_assets.ingestion import RecordBatch, SnapshotScope, ingest
+from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.settings import PROJECT_ROOT
 
 PEOPLE = 4_000
@@ -155,6 +157,11 @@ def test_two_generations_are_identical() -> None:
     second = _landed()
     for table, frame in first.items():
         assert frame.equals(second[table]), table
+    other_seed = CustomerDemoConnector(
+        CustomerDemoSettings(seed=SEED + 1, people=PEOPLE, as_of=AS_OF)
+    )
+    (other,) = _extract(other_seed, "crm_contacts")
+    assert not other.records.equals(first["crm_contacts"])
 
 
 def test_a_person_is_the_same_whatever_the_population_size(people: pl.DataFrame) -> None:
@@ -497,3 +504,62 @@ def test_the_documentation_states_every_rate_the_generator_uses() -> None:
     text = Path(DOC).read_text(encoding="utf-8")
     for name, rate in _documented_rates():
         assert f"`{name}` | {rate:.0%}" in text, name
+
+
+# Landing through the ingestion machinery ------------------------------------------------
+
+
+#: The ingestion validation compares an integer column's allowed values as text
+#: (platform_assets/ingestion/validation.py, ``parsed.is_in(column.allowed)``), so every
+#: contact and account fails on ``statecode`` (isin [0, 1]) before it lands. Strict: once
+#: fixed these tests pass and the marker must go.
+_STATECODE_DEFECT = pytest.mark.xfail(
+    strict=True,
+    raises=pl.exceptions.InvalidOperationError,
+    reason="validation compares integer statecode with its allowed values as text",
+)
+
+
+def _ingest_all(connector: CustomerDemoConnector, warehouse: Warehouse, run_id: str) -> dict:
+    log = logging.getLogger("tests.customer.demo_source")
+    return {
+        entity: ingest(connector, BRONZE_CONTRACTS[entity], warehouse, run_id=run_id, log=log)[0]
+        for entity in sorted(connector.entities)
+    }
+
+
+@_STATECODE_DEFECT
+def test_every_table_lands_through_the_bronze_contracts_without_quarantine(
+    tmp_path: Path,
+) -> None:
+    warehouse = Warehouse(database=str(tmp_path / "warehouse.duckdb"))
+    reports = _ingest_all(CustomerDemoConnector(_settings(1)), warehouse, "run-1")
+    for entity, report in reports.items():
+        assert report.quarantined == 0, (entity, report.quarantine_reasons)
+        assert report.loaded == report.extracted > 0, entity
+    with warehouse.connect(read_only=True) as connection:
+        (contacts,) = connection.execute("select count(*) from bronze.crm_contacts").fetchone() or (
+            0,
+        )
+    assert contacts == reports["crm_contacts"].loaded
+
+
+@_STATECODE_DEFECT
+def test_run_two_lands_its_updates_and_soft_deletes(tmp_path: Path) -> None:
+    warehouse = Warehouse(database=str(tmp_path / "warehouse.duckdb"))
+    _ingest_all(CustomerDemoConnector(_settings(1)), warehouse, "run-1")
+    second = CustomerDemoConnector(_settings(2))
+    reports = _ingest_all(second, warehouse, "run-2")
+    (delta,) = _extract(
+        CustomerDemoConnector(_settings(2)),
+        "crm_contacts",
+        json.dumps({"run": 1, "population": f"{SEED}:{PEOPLE}"}),
+    )
+    assert reports["crm_contacts"].soft_deleted == len(delta.deleted_keys)
+    assert reports["crm_contacts"].updated == delta.records.height
+    assert reports["spreadsheet_customers"].soft_deleted > 0
+    with warehouse.connect(read_only=True) as connection:
+        deleted = connection.execute(
+            "select contactid from bronze.crm_contacts where _deleted_at is not null"
+        ).fetchall()
+    assert {row[0] for row in deleted} == set(delta.deleted_keys)
