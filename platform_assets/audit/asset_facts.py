@@ -12,6 +12,7 @@ from typing import Any
 
 import dagster as dg
 
+from platform_assets.audit.dbt_model_sql import dbt_model_sql
 from platform_assets.stages.contract_metadata import (
     ALERT_ROUTE_TAG,
     CHECK_ASSERTS_KEY,
@@ -67,6 +68,8 @@ class AssetFacts:
     alert_route: str | None = field(default=None)
     stage_defaults: bool = field(default=False)
     """The platform applies this asset's stage defaults (see STAGE_DEFAULTS_TAG)."""
+    sql: str | None = field(default=None)
+    """A dbt model's raw SQL (see dbt_model_sql); None for other assets."""
 
 
 def _columns(metadata: Mapping[str, Any]) -> tuple[ColumnFacts, ...] | None:
@@ -144,6 +147,7 @@ def collect_facts(source: dg.Definitions | Any) -> list[AssetFacts]:
                 parents=tuple(parent.to_user_string() for parent in node.parent_keys),
                 alert_route=tags.get(ALERT_ROUTE_TAG),
                 stage_defaults=tags.get(STAGE_DEFAULTS_TAG) == "applied",
+                sql=dbt_model_sql(metadata),
             )
         )
     return facts

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from platform_assets.audit.asset_facts import AssetFacts
+from platform_assets.audit.pii_evidence import is_consumer_facing, unproven_pii_columns
 from platform_assets.monitoring.alert_routes import AlertRoutes
 from platform_assets.stages.contract_metadata import (
     ACCESS_TAG,
@@ -233,6 +234,15 @@ def security_implemented(asset: AssetFacts, _: AuditContext) -> Verdict:
     return _OK
 
 
+def pii_protected(asset: AssetFacts, _: AuditContext) -> Verdict:
+    if not is_consumer_facing(asset):
+        return Verdict(True, f"not consumer-facing ({ACCESS_TAG}={asset.tags.get(ACCESS_TAG)!r})")
+    problems = unproven_pii_columns(asset)
+    if problems:
+        return Verdict(False, "; ".join(problems))
+    return _OK
+
+
 def retry_policy(asset: AssetFacts, _: AuditContext) -> Verdict:
     if not asset.materializable:
         return Verdict(True, "not materialized by this code location")
@@ -296,6 +306,7 @@ RULES: dict[str, Rule] = {
     "GA.PAGING": paging,
     "BETA.COLUMN_STABILITY": column_stability,
     "BETA.SECURITY_IMPLEMENTED": security_implemented,
+    "BETA.PII_PROTECTED": pii_protected,
     "BETA.RETRY_POLICY": retry_policy,
     "BETA.INTEGRATION_TESTED": integration_tested,
     "BETA.RUNBOOK": runbook,

@@ -182,6 +182,17 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "Beta: implement security requirements.",
     ),
     Requirement(
+        "BETA.PII_PROTECTED",
+        "pii protected, not only tagged",
+        _B,
+        "In an asset tagged `access: consumer`, make every pii column `pii_protection` "
+        "masked or hashed and prove it: produce it through `mask_email()`, `mask_phone()` "
+        "or `pii_hmac()` in the model's SQL, or test it with the dbt test "
+        "`no_raw_pii_values` (asset check `no_raw_pii_values_<model>_<column>`).",
+        "Beta: implement security requirements; a consumer view holds no personal data in "
+        "clear (issue 12).",
+    ),
+    Requirement(
         "BETA.RETRY_POLICY",
         "retry policy with backoff",
         _B,

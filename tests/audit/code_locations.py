@@ -117,9 +117,12 @@ def declare(
     retry: dg.RetryPolicy | None = DEFAULT_RETRY,
     deps: tuple[str, ...] = (),
     group: str = "demo_marts",
+    access: str | None = None,
 ) -> dg.AssetsDefinition:
     key = dg.AssetKey(["demo", name])
     tags: dict[str, str] = {"layer": layer}
+    if access is not None:
+        tags["access"] = access
     if stage is not None:
         tags["stage"] = stage
         tags["alert_route"] = alert_route or ROUTE_BY_STAGE.get(stage, "none")

@@ -60,6 +60,8 @@ BREAKERS: dict[str, Callable[[], list[dg.AssetsDefinition]]] = {
     "GA.PAGING": lambda: [declare(alert_route="team-channel")],
     "BETA.COLUMN_STABILITY": lambda: [declare(column_stability=False)],
     "BETA.SECURITY_IMPLEMENTED": lambda: [declare(schema=columns(unprotected_pii=True))],
+    # consumer-facing, its pii column tagged hashed with nothing proving it
+    "BETA.PII_PROTECTED": lambda: [declare(access="consumer")],
     "BETA.RETRY_POLICY": lambda: [declare(retry=dg.RetryPolicy(max_retries=2))],
     "BETA.INTEGRATION_TESTED": lambda: [declare("uncovered", group="other")],
     "BETA.RUNBOOK": lambda: [declare(runbook="docs/missing.md")],
