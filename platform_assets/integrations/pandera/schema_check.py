@@ -33,13 +33,16 @@ from platform_assets.integrations.pandera.column_schema import (
     asserted_columns,
     to_dataframe_schema,
 )
-from platform_assets.stages.contract_metadata import CHECK_ASSERTS_KEY
+from platform_assets.stages.contract_metadata import CHECK_ASSERTS_KEY, PII_TAG
 from platform_assets.stages.delivery_stage import DeliveryStage
 from platform_assets.stages.tables import markdown_table
 
 SCHEMA_CHECK_NAME = "pandera_schema"
 FAILING_ROW_SAMPLE = 10
 EXAMPLES_PER_CHECK = 3
+#: What a pii column's values show as in a check's metadata and description: the Dagster
+#: event log keeps those, and it cannot be erased row by row (docs/personal-data.md).
+REDACTED_PII = "<pii redacted>"
 
 
 def pandera_check_spec(
@@ -137,6 +140,26 @@ def _unique_column_groups(unique: Any, present: list[str]) -> list[list[str]]:
     return [subset for group in groups if (subset := [c for c in group if c in present])]
 
 
+def _pii_columns(resolved: pa.DataFrameSchema) -> list[str]:
+    return [
+        name for name, column in resolved.columns.items() if (column.metadata or {}).get(PII_TAG)
+    ]
+
+
+def _without_pii_values(failures: pl.DataFrame, pii: list[str]) -> pl.DataFrame:
+    """Failure cases with the values of pii columns redacted; a table-level case (no
+    column: a uniqueness over several columns) too when the table has pii columns."""
+    if not pii:
+        return failures
+    names_pii = pl.col("column").is_in(pii) | pl.col("column").is_null()
+    return failures.with_columns(
+        pl.when(names_pii)
+        .then(pl.lit(REDACTED_PII))
+        .otherwise(pl.col("failure_case").cast(pl.String))
+        .alias("failure_case")
+    )
+
+
 def _summary_by_check(failures: pl.DataFrame) -> pl.DataFrame:
     return (
         failures.group_by("column", "check")
@@ -197,11 +220,16 @@ def validate_with_pandera(
             description=f"All {data.height:,} rows satisfy `{resolved.name}`.",
         )
 
-    summary = _summary_by_check(failures)
+    pii = _pii_columns(resolved)
+    summary = _summary_by_check(_without_pii_values(failures, pii))
     failing_indices = failures.get_column("index").drop_nulls().unique()
     failing_rows = failing_indices.len()
-    sample = data.with_row_index("row").filter(
-        pl.col("row").is_in(failing_indices.head(FAILING_ROW_SAMPLE).cast(pl.UInt32).implode())
+    sample = (
+        data.with_row_index("row")
+        .filter(
+            pl.col("row").is_in(failing_indices.head(FAILING_ROW_SAMPLE).cast(pl.UInt32).implode())
+        )
+        .with_columns(pl.lit(REDACTED_PII).alias(c) for c in pii if c in data.columns)
     )
     metadata.update(
         {
