@@ -194,6 +194,28 @@ def test_truth_labels_cover_every_landed_record_and_stay_out_of_the_tables(
         assert not {"person_id", "truth_person_id"} & set(frame.columns)
 
 
+def test_neither_order_nor_legacy_ids_give_the_truth_away(
+    landed: dict[str, pl.DataFrame],
+) -> None:
+    truth = demo_truth(PEOPLE, SEED)
+    sheets = (
+        landed["spreadsheet_customers"]
+        .with_columns(source_record_id="spreadsheet:" + pl.col("record_id"))
+        .join(truth, on="source_record_id")
+        .sort("source_file", "sheet_name", "row_number")
+    )
+    contacts = (
+        landed["crm_contacts"]
+        .with_columns(source_record_id="crm:" + pl.col("contactid"))
+        .join(truth, on="source_record_id", maintain_order="left")
+    )
+    for frame in (sheets, contacts):
+        neighbours = _share(frame, pl.col("person_id") == pl.col("person_id").shift(1))
+        assert neighbours < 0.01
+    by_ref = sheets.with_columns(ref=pl.col("customer_ref").cast(pl.Int64))
+    assert _share(by_ref.sort("ref"), pl.col("person_id") == pl.col("person_id").shift(1)) < 0.01
+
+
 def test_true_pairs_are_every_pair_of_one_persons_records_once() -> None:
     truth = pl.DataFrame(
         {

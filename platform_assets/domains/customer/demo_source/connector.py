@@ -55,6 +55,7 @@ CONTACTS, ACCOUNTS, SPREADSHEET, WEATHER = (
     "weather_daily",
 )
 _WHOLE_TABLE: Final = SnapshotScope()
+_CRM_KEYS: Final = {CONTACTS: "contactid", ACCOUNTS: "accountid"}
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ class CustomerDemoConnector:
         if since >= self._settings.run:
             return
         changed = alive.filter(pl.col(CHANGED_RUN) > since)
-        deleted = frame.filter(pl.col(DELETED_RUN) > since)[frame.columns[0]]
+        deleted = frame.filter(pl.col(DELETED_RUN) > since)[_CRM_KEYS[entity]]
         yield RecordBatch(
             records=changed.drop(CHANGED_RUN, DELETED_RUN),
             cursor=self._crm_cursor(),

@@ -120,9 +120,12 @@ def identified_records(population: Population) -> pl.DataFrame:
         source_file=pl.when(spreadsheet).then(pick([b.file for b in WORKBOOKS], pl.lit(book))),
         sheet_name=pl.when(spreadsheet).then(pick([b.sheet for b in WORKBOOKS], pl.lit(book))),
     )
+    # Rows are in a random order: sorted by record key, a person's records would sit on
+    # adjacent rows and give the truth away to a matcher.
     rows = (
         records.filter(spreadsheet)
-        .sort("record_key")
+        .with_columns(_shuffle=streams.bits("row_order", key))
+        .sort("_shuffle", "record_key")
         .select(
             "record_key",
             row_number=pl.int_range(2, pl.len() + 2, dtype=pl.Int64).over(
@@ -224,7 +227,8 @@ def crm_contacts(records: pl.DataFrame, seed: int, accounts: int) -> pl.DataFram
     ``accounts`` (at least one)."""
     streams = RandomStreams(seed)
     key = pl.col("record_key")
-    contacts = records.filter(pl.col("source_system") == "crm")
+    # In the CRM's order (by id), not the population's: neighbours must not be relatives.
+    contacts = records.filter(pl.col("source_system") == "crm").sort("contactid")
     account = pick(
         account_ids(seed, accounts).to_list(), streams.integers("account", 0, accounts, key)
     )
@@ -325,7 +329,9 @@ def spreadsheet_customers(records: pl.DataFrame, population: Population) -> pl.D
     its rows."""
     streams = RandomStreams(population.seed)
     key = pl.col("record_key")
-    rows = records.filter(pl.col("source_system") == "spreadsheet")
+    rows = records.filter(pl.col("source_system") == "spreadsheet").sort(
+        "source_file", "sheet_name", "row_number"
+    )
     upper, lower, padded = itertools.accumulate(SPREADSHEET_NAME_NOISE)
     noise = streams.uniform("sheet_name_noise", key)
 
@@ -355,7 +361,7 @@ def spreadsheet_customers(records: pl.DataFrame, population: Population) -> pl.D
     with_updated_at = [book.file for book in WORKBOOKS if book.has_updated_at]
     return rows.join(fingerprints, on="source_file", how="left").select(
         "record_id", "source_file", "sheet_name", "file_fingerprint", "row_number",
-        customer_ref=(pl.col("record_key") + 100_000).cast(pl.String),
+        customer_ref=streams.integers("customer_ref", 10**6, 10**7, key).cast(pl.String),
         first_name=written("first_name"),
         last_name=written("last_name"),
         email="email", phone="phone", address_line1="address_line1", city="city",
