@@ -99,7 +99,8 @@ class CrmContacts(_Lineage):
     statecode: int = pa.Field(
         description="0 active, 1 inactive.",
         nullable=True,
-        isin=[0, 1],
+        ge=0,
+        le=1,
         metadata={"pii": False},
     )
     parentcustomerid: str = _text(
@@ -128,7 +129,8 @@ class CrmAccounts(_Lineage):
     statecode: int = pa.Field(
         description="0 active, 1 inactive.",
         nullable=True,
-        isin=[0, 1],
+        ge=0,
+        le=1,
         metadata={"pii": False},
     )
 
