@@ -24,12 +24,14 @@ from typing import Final
 import duckdb
 
 from platform_assets.integrations.duckdb import Warehouse, quote_identifier
+from platform_assets.privacy.dry_run import transaction_or_dry_run
 from platform_assets.privacy.erasure_log import append_erasure_entry
 from platform_assets.privacy.keyed_digest import (
     customer_key_digest,
     email_digest,
     record_key_digest,
 )
+from platform_assets.privacy.suppression_list import CREATE_SUPPRESSION, SUPPRESSION_TABLE
 from platform_assets.privacy.warehouse_catalog import base_tables
 
 CUSTOMER_SCHEMAS: Final = ("bronze", "silver", "gold")
@@ -38,20 +40,6 @@ CUSTOMER_RECORDS: Final = ("silver", "customer_records")
 DIM_CUSTOMER: Final = ("gold", "dim_customer")
 CONTACT_VALIDATION: Final = ("silver", "contact_validation")
 QUARANTINE: Final = ("ops", "quarantine")
-SUPPRESSION_TABLE: Final = "ops.erasure_suppression"
-
-#: The suppression list's DDL, the same as ``ingestion/ops_tables.py``'s: whichever runs
-#: first on a fresh warehouse creates it. Not imported from there because the ingestion
-#: imports this package (``keyed_digest``), and packages import one another one way only.
-CREATE_SUPPRESSION: Final = f"""create table if not exists {SUPPRESSION_TABLE} (
-    source VARCHAR NOT NULL,
-    entity VARCHAR NOT NULL,
-    record_key_digest VARCHAR NOT NULL,
-    email_digest VARCHAR,
-    suppressed_at TIMESTAMPTZ NOT NULL,
-    erasure_id VARCHAR NOT NULL,
-    primary key (source, entity, record_key_digest)
-)"""
 
 
 @dataclass(frozen=True)
@@ -120,36 +108,27 @@ def erase_customer(
         raise ErasureError("name the customer by exactly one of a customer key or an email")
     erased_at = now or datetime.now(UTC)
     erasure_id = uuid.uuid4().hex
-    with warehouse.connect() as connection:
-        connection.begin()
-        try:
-            tables = base_tables(connection, (*CUSTOMER_SCHEMAS, "ops"))
-            customer_keys = (
-                _keys_of_customer(connection, tables, customer_key)
-                if customer_key is not None
-                else _keys_of_email(connection, tables, str(email))
-            )
-            records = _source_records(connection, tables, customer_keys)
-            contact_values = _contact_values(connection, tables, records)
-            rows_removed = _delete_everywhere(
-                connection, tables, customer_keys, records, contact_values
-            )
-            suppressed = _suppress(connection, key, records, erased_at, erasure_id)
-            append_erasure_entry(
-                connection,
-                erasure_id=erasure_id,
-                erased_at=erased_at,
-                customer_key_digest=customer_key_digest(key, customer_keys),
-                reason=reason,
-                rows_removed=rows_removed,
-            )
-        except BaseException:
-            connection.rollback()
-            raise
-        if dry_run:
-            connection.rollback()
-        else:
-            connection.commit()
+    with transaction_or_dry_run(warehouse, dry_run=dry_run) as connection:
+        tables = base_tables(connection, (*CUSTOMER_SCHEMAS, "ops"))
+        customer_keys = (
+            _keys_of_customer(connection, tables, customer_key)
+            if customer_key is not None
+            else _keys_of_email(connection, tables, str(email))
+        )
+        records = _source_records(connection, tables, customer_keys)
+        contact_values = _contact_values(connection, tables, records)
+        rows_removed = _delete_everywhere(
+            connection, tables, customer_keys, records, contact_values
+        )
+        suppressed = _suppress(connection, key, records, erased_at, erasure_id)
+        append_erasure_entry(
+            connection,
+            erasure_id=erasure_id,
+            erased_at=erased_at,
+            customer_key_digest=customer_key_digest(key, customer_keys),
+            reason=reason,
+            rows_removed=rows_removed,
+        )
     return ErasureResult(
         erasure_id, len(customer_keys), len(records), rows_removed, suppressed, dry_run
     )

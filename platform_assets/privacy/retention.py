@@ -20,6 +20,7 @@ from typing import Any, Final
 import yaml
 
 from platform_assets.integrations.duckdb import Warehouse, quote_identifier
+from platform_assets.privacy.dry_run import transaction_or_dry_run
 from platform_assets.privacy.warehouse_catalog import base_tables
 from platform_assets.settings import resolve_path
 
@@ -103,33 +104,24 @@ def purge_expired_rows(
     so its counts are exact) and counts them per table."""
     run_at = now or datetime.now(UTC)
     purged = []
-    with warehouse.connect() as connection:
-        connection.begin()
-        try:
-            tables = base_tables(connection, {p.schema for p in policies})
-            for policy in policies:
-                if policy.column is None or policy.days is None:
-                    continue
-                cutoff = run_at - timedelta(days=policy.days)
-                columns = tables.get((policy.schema, policy.table))
-                if columns is not None and policy.column not in columns:
-                    raise RetentionConfigError(
-                        f"{policy.name} has no column {policy.column!r}: fix its entry in "
-                        f"the retention config ({sorted(columns)})"
-                    )
-                rows = 0 if columns is None else _purge(connection, policy, cutoff)
-                purged.append(
-                    PurgeCount(
-                        policy.name, policy.column, policy.days, cutoff, rows, columns is not None
-                    )
+    with transaction_or_dry_run(warehouse, dry_run=dry_run) as connection:
+        tables = base_tables(connection, {p.schema for p in policies})
+        for policy in policies:
+            if policy.column is None or policy.days is None:
+                continue
+            cutoff = run_at - timedelta(days=policy.days)
+            columns = tables.get((policy.schema, policy.table))
+            if columns is not None and policy.column not in columns:
+                raise RetentionConfigError(
+                    f"{policy.name} has no column {policy.column!r}: fix its entry in "
+                    f"the retention config ({sorted(columns)})"
                 )
-        except BaseException:
-            connection.rollback()
-            raise
-        if dry_run:
-            connection.rollback()
-        else:
-            connection.commit()
+            rows = 0 if columns is None else _purge(connection, policy, cutoff)
+            purged.append(
+                PurgeCount(
+                    policy.name, policy.column, policy.days, cutoff, rows, columns is not None
+                )
+            )
     return purged
 
 
