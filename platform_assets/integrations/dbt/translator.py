@@ -16,6 +16,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
 from platform_assets.stages.contract_metadata import (
+    ACCESS_TAG,
     ALERT_ROUTE_TAG,
     CHECK_ASSERTS_KEY,
     COLUMN_SCHEMA_KEY,
@@ -142,6 +143,9 @@ class StagedDbtTranslator(DagsterDbtTranslator):
         tags[LAYER_TAG] = str(meta.get("layer") or props["schema"])
         if meta.get("domain"):
             tags[DOMAIN_TAG] = str(meta["domain"])
+        # who may read the table (restricted, consumer): the audit's pii rules read it
+        if meta.get("access"):
+            tags[ACCESS_TAG] = str(meta["access"])
         metadata: dict[str, Any] = dict(spec.metadata)
         sla = Sla(**meta["sla"]) if isinstance(meta.get("sla"), Mapping) else None
         if sla is not None:
