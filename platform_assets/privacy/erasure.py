@@ -115,7 +115,7 @@ def erase_customer(
             if customer_key is not None
             else _keys_of_email(connection, tables, str(email))
         )
-        records = _source_records(connection, tables, customer_keys)
+        records = _source_records(connection, tables, customer_keys, email)
         contact_values = _contact_values(connection, tables, records)
         rows_removed = _delete_everywhere(
             connection, tables, customer_keys, records, contact_values
@@ -195,7 +195,10 @@ def _keys_of_email(connection: duckdb.DuckDBPyConnection, tables: Tables, email:
 
 
 def _source_records(
-    connection: duckdb.DuckDBPyConnection, tables: Tables, customer_keys: Sequence[str]
+    connection: duckdb.DuckDBPyConnection,
+    tables: Tables,
+    customer_keys: Sequence[str],
+    email: str | None,
 ) -> list[SourceRecord]:
     ids = [
         row[0]
@@ -211,16 +214,52 @@ def _source_records(
         keys = [i.removeprefix(system.prefix) for i in ids if i.startswith(system.prefix)]
         bronze = _bronze_rows(connection, tables, system, keys)
         for record_key in keys:
-            source, email = bronze.get(record_key, (system.name, None))
+            source, address = bronze.get(record_key, (system.name, None))
             records.append(
                 SourceRecord(
                     system,
                     record_key,
                     source,
-                    email or silver_emails.get(f"{system.prefix}{record_key}"),
+                    address or silver_emails.get(f"{system.prefix}{record_key}"),
                 )
             )
-    return records
+    emails = {r.email.strip().lower() for r in records if r.email} | (
+        {email.strip().lower()} if email else set()
+    )
+    return records + _deleted_records_of(connection, tables, emails, records)
+
+
+def _deleted_records_of(
+    connection: duckdb.DuckDBPyConnection,
+    tables: Tables,
+    emails: set[str],
+    known: Sequence[SourceRecord],
+) -> list[SourceRecord]:
+    """Bronze rows the source deleted that hold one of the customer's emails. They are in
+    no cluster (silver leaves deleted records out of the linkage), yet bronze keeps them
+    until their retention ends: without this they would outlive the erasure. Rows the
+    source still has are left to their own cluster, which may be another person who
+    shares the address."""
+    found = []
+    for system in SOURCE_SYSTEMS:
+        columns = tables.get(("bronze", system.bronze_table), frozenset())
+        if not emails or not {system.key_column, system.email_column, "_deleted_at"} <= columns:
+            continue
+        source = "_source" if "_source" in columns else _quote_literal(system.name)
+        key, address = quote_identifier(system.key_column), quote_identifier(system.email_column)
+        rows = connection.execute(
+            f"select {key}, {source}, {address} "
+            f"from bronze.{quote_identifier(system.bronze_table)} "
+            f"where _deleted_at is not null "
+            f"and lower(trim({address})) in (select unnest($emails::VARCHAR[])) "
+            f"and {key} not in (select unnest($known::VARCHAR[]))",
+            {
+                "emails": sorted(emails),
+                "known": [r.record_key for r in known if r.system == system],
+            },
+        ).fetchall()
+        found += [SourceRecord(system, *row) for row in rows]
+    return found
 
 
 def _silver_emails(

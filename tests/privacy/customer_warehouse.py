@@ -1,7 +1,8 @@
 """A small customer warehouse on a real DuckDB file, with the design's tables of every
-layer: customer A (a CRM contact and a spreadsheet row, matched) and customer B (a CRM
-contact), with a review pair between them, weather, quarantine rows and the contact
-validations of both."""
+layer: customer A (a CRM contact and a spreadsheet row, matched, and an older CRM contact
+the source deleted, c-0) and customer B (a CRM contact), with a review pair between
+them, another deleted contact (c-9), weather, quarantine rows and the contact
+validations."""
 
 from __future__ import annotations
 
@@ -65,7 +66,11 @@ ROWS_SQL: Final = (
         ('c-1', 'Jane', 'Doe', 'Jane.Doe@Example.com', '020 7946 0001', null, 'GB',
          '{CRM_SOURCE}', '2026-12-01', 'r1', 'h1', null),
         ('c-2', 'Bob', 'Roe', 'bob@example.org', '020 7946 0002', '07700 900002', 'GB',
-         '{CRM_SOURCE}', '2026-12-01', 'r1', 'h2', null)""",
+         '{CRM_SOURCE}', '2026-12-01', 'r1', 'h2', null),
+        ('c-0', 'Jane', 'Doe', ' JANE.DOE@example.com', null, null, 'GB',
+         '{CRM_SOURCE}', '2026-11-01', 'r0', 'h0', '2026-11-15'),
+        ('c-9', 'Ann', 'Poe', 'ann@example.net', null, null, 'GB',
+         '{CRM_SOURCE}', '2026-11-01', 'r0', 'h9', '2026-11-15')""",
     f"""insert into bronze.spreadsheet_customers values
         ('{A_SHEET_ROW}', 'legacy.xlsx', 'Jane', 'jane.doe@example.com ', '+44 20 7946 0001',
          'United Kingdom', '{SPREADSHEET_SOURCE}', '2026-12-01', 'r1', 'h3', null)""",

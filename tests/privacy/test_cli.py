@@ -26,8 +26,8 @@ def test_erase_by_key_exits_0_and_reports_the_rows_per_table(warehouse, capsys):
     assert erase(warehouse, "--customer-key", CUSTOMER_A, "--reason", "DSR-1") == 0
 
     out = capsys.readouterr().out
-    assert "bronze.crm_contacts: removed 1 row(s)" in out
-    assert "1 customer(s), 2 source record(s) erased, 2 added to the suppression list" in out
+    assert "bronze.crm_contacts: removed 2 row(s)" in out
+    assert "1 customer(s), 3 source record(s) erased, 3 added to the suppression list" in out
     assert CUSTOMER_A not in repr(table_rows(warehouse, "gold.customer_source_xref"))
 
 

@@ -29,7 +29,7 @@ ERASED_AT = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
 
 #: Every table with rows of customer A, and how many.
 A_ROWS = {
-    "bronze.crm_contacts": 1,
+    "bronze.crm_contacts": 2,
     "bronze.spreadsheet_customers": 1,
     "silver.customer_crm_contacts": 1,
     "silver.customer_spreadsheet_records": 1,
@@ -58,7 +58,7 @@ def everything(warehouse: Warehouse) -> dict[str, list[tuple]]:
 
 def mentions_customer_a(rows: list[tuple]) -> bool:
     text = repr(rows).lower()
-    return any(v in text for v in (CUSTOMER_A, "c-1'", A_SHEET_ROW.lower(), "jane", "0001"))
+    return any(v in text for v in (CUSTOMER_A, "c-1'", "c-0'", A_SHEET_ROW.lower(), "jane", "0001"))
 
 
 def test_erasing_a_customer_removes_them_from_every_layer_and_keeps_the_others(warehouse):
@@ -75,7 +75,14 @@ def test_erasing_a_customer_removes_them_from_every_layer_and_keeps_the_others(w
         assert len(rows) == len(before[table]) - A_ROWS[table], table
     assert table_rows(warehouse, "gold.dim_customer")[0][0] == CUSTOMER_B
     assert len(table_rows(warehouse, "bronze.weather_daily")) == 1
-    assert (result.customer_count, result.source_records, result.suppressed) == (1, 2, 2)
+    assert (result.customer_count, result.source_records, result.suppressed) == (1, 3, 3)
+
+
+def test_rows_the_source_deleted_with_the_customers_email_are_erased_too(warehouse):
+    erase_customer(warehouse, key=KEY, customer_key=CUSTOMER_A, reason="r")
+
+    # c-0 (deleted, Jane's email) goes; c-9 (deleted, another email) stays
+    assert [row[0] for row in table_rows(warehouse, "bronze.crm_contacts")] == ["c-2", "c-9"]
 
 
 def test_the_suppression_list_holds_the_digests_the_ingestion_computes(warehouse):
@@ -88,6 +95,13 @@ def test_the_suppression_list_holds_the_digests_the_ingestion_computes(warehouse
             CRM_SOURCE,
             "crm_contacts",
             record_key_digest(KEY, CRM_SOURCE, "crm_contacts", "c-1"),
+            email_digest(KEY, "jane.doe@example.com"),
+            result.erasure_id,
+        ),
+        (
+            CRM_SOURCE,
+            "crm_contacts",
+            record_key_digest(KEY, CRM_SOURCE, "crm_contacts", "c-0"),
             email_digest(KEY, "jane.doe@example.com"),
             result.erasure_id,
         ),
@@ -154,7 +168,7 @@ def test_tables_not_built_yet_are_skipped(tmp_path):
     result = erase_customer(warehouse, key=KEY, customer_key=CUSTOMER_A, reason="r")
 
     assert "gold.dim_customer" not in result.rows_removed
-    assert result.rows_removed["bronze.crm_contacts"] == 1
+    assert result.rows_removed["bronze.crm_contacts"] == 2
 
 
 def test_a_dry_run_counts_exactly_and_changes_nothing(warehouse):
