@@ -103,7 +103,9 @@ def erase_customer(
     now: datetime | None = None,
 ) -> ErasureResult:
     """Erases the customer named by ``customer_key`` or ``email`` (every customer the
-    email resolves to). ``key`` is the pseudonym key the ingestion digests with."""
+    email resolves to, and the bronze rows the source deleted that hold it, which are
+    all there is of a person whose records the source deleted before they asked).
+    ``key`` is the pseudonym key the ingestion digests with."""
     if (customer_key is None) == (email is None):
         raise ErasureError("name the customer by exactly one of a customer key or an email")
     erased_at = now or datetime.now(UTC)
@@ -116,6 +118,12 @@ def erase_customer(
             else _keys_of_email(connection, tables, str(email))
         )
         records = _source_records(connection, tables, customer_keys, email)
+        if not records:
+            raise ErasureError(
+                "no customer has that email in silver.customer_records, gold.dim_customer "
+                "or the deleted rows of bronze: check the address, or erase by "
+                "--customer-key"
+            )
         contact_values = _contact_values(connection, tables, records)
         rows_removed = _delete_everywhere(
             connection, tables, customer_keys, records, contact_values
@@ -125,7 +133,10 @@ def erase_customer(
             connection,
             erasure_id=erasure_id,
             erased_at=erased_at,
-            customer_key_digest=customer_key_digest(key, customer_keys),
+            # only rows the source deleted held the email: no customer key to digest
+            customer_key_digest=customer_key_digest(key, customer_keys)
+            if customer_keys
+            else email_digest(key, str(email)),
             reason=reason,
             rows_removed=rows_removed,
         )
@@ -186,11 +197,6 @@ def _keys_of_email(connection: duckdb.DuckDBPyConnection, tables: Tables, email:
         if lookups
         else []
     )
-    if not keys:
-        raise ErasureError(
-            "no customer has that email in silver.customer_records or gold.dim_customer: "
-            "check the address, or erase by --customer-key"
-        )
     return keys
 
 

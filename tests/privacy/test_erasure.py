@@ -138,6 +138,15 @@ def test_an_email_resolves_to_the_customer_whatever_its_case(warehouse):
     assert [r[2] for r in table_rows(warehouse, "gold.customer_source_xref")] == [CUSTOMER_B]
 
 
+def test_a_person_only_in_rows_the_source_deleted_is_erased_by_email(warehouse):
+    result = erase_customer(warehouse, key=KEY, email="Ann@example.net", reason="r")
+
+    assert (result.customer_count, result.source_records, result.suppressed) == (0, 1, 1)
+    assert "c-9" not in repr(table_rows(warehouse, "bronze.crm_contacts"))
+    [entry] = table_rows(warehouse, "ops.erasure_log")
+    assert entry[2] == email_digest(KEY, "ann@example.net")
+
+
 def test_a_missing_customer_is_a_clear_error_and_writes_nothing(warehouse):
     before = everything(warehouse)
 
