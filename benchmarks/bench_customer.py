@@ -4,8 +4,9 @@
     .venv/bin/python -m benchmarks.bench_customer --quality-records 100000 --scale-records 1000000
 
 1. Quality: precision, recall and F1 of the pairwise links (two records are linked when
-   the resolution puts them in one customer) against the truth of the seeded synthetic
-   people (``benchmarks/customer_people.py``, seed 12; the model was trained on seed 7).
+   the resolution puts them in one customer) against the demo's truth labels
+   (``demo_truth``/``true_pairs``, the demo's default seed 12; the model was trained on
+   seed 7), on the demo's records as silver holds them (``customer_demo_records.py``).
    Targets: precision >= 0.99, recall >= 0.97.
 2. Scale: the wall time of the whole resolution (read silver, link, cluster, key, write
    gold) at a million source records, in a child process so its peak RSS is its own.
@@ -29,13 +30,15 @@ from typing import Any
 import pyarrow as pa
 
 from benchmarks._results import RESULTS_DIR, write_results
-from benchmarks.customer_people import synthetic_records, true_pairs
+from benchmarks.customer_demo_records import demo_silver_records
+from platform_assets.domains.customer.demo_source.population import DEFAULT_SEED
+from platform_assets.domains.customer.demo_source.truth import true_pairs
 from platform_assets.domains.customer.identity_resolution.linkage import link_records
 from platform_assets.domains.customer.identity_resolution.model import load_model
 from platform_assets.domains.customer.identity_resolution.resolution import resolve_customers
 from platform_assets.integrations.duckdb import Warehouse
 
-MEASURE_SEED = 12
+MEASURE_SEED = DEFAULT_SEED
 
 
 def linked_pairs(clusters: pa.Table) -> set[tuple[str, str]]:
@@ -55,17 +58,17 @@ def linked_pairs(clusters: pa.Table) -> set[tuple[str, str]]:
 
 
 def measure_quality(records: int) -> dict[str, Any]:
-    data = synthetic_records(records, seed=MEASURE_SEED)
-    truth = true_pairs(data)
+    data = demo_silver_records(records, seed=MEASURE_SEED)
+    truth = set(true_pairs(data.select("source_record_id", "person_id")).iter_rows())
     started = time.perf_counter()
-    linkage = link_records(data.drop_columns(["person_id"]), load_model())
+    linkage = link_records(data.drop("person_id").to_arrow(), load_model())
     seconds = time.perf_counter() - started
     found = linked_pairs(linkage.clusters)
     true_positives = len(found & truth)
     precision = true_positives / len(found) if found else 1.0
     recall = true_positives / len(truth) if truth else 1.0
     return {
-        "records": records,
+        "records": data.height,
         "true_pairs": len(truth),
         "linked_pairs": len(found),
         "precision": round(precision, 4),
@@ -85,9 +88,8 @@ def resolve_at_scale(records: int) -> dict[str, Any]:
         warehouse = Warehouse(database=str(Path(directory) / "warehouse.duckdb"))
         with warehouse.transaction() as connection:
             connection.execute("create schema silver")
-            connection.register(
-                "people", synthetic_records(records, seed=MEASURE_SEED).drop_columns(["person_id"])
-            )
+            people = demo_silver_records(records, seed=MEASURE_SEED).drop("person_id")
+            connection.register("people", people.to_arrow())
             connection.execute("create table silver.customer_records as select * from people")
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()

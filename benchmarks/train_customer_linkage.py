@@ -13,10 +13,11 @@ How (docs/identity-resolution.md, "Training"):
 4. the settings, with the linking threshold and the review band, written to
    ``platform_assets/domains/customer/identity_resolution/model/<version>.json``.
 
-The training records are the seeded synthetic people of ``benchmarks/customer_people.py``
-(seed 7; the benchmark measures on seed 12, so the model is not measured on what it was
-trained on). Retraining with the same arguments writes the same file. A retrained model
-is a NEW version: write it under a new name (``--version customer_linkage_v2``), point
+The training records are the demo population's records as silver holds them
+(``benchmarks/customer_demo_records.py``) with seed 7; the benchmark measures on the
+demo's default seed 12, so the model is not measured on the people it was trained on.
+Retraining with the same arguments writes the same file. A retrained model is a NEW
+version: write it under a new name (``--version customer_linkage_v2``), point
 ``CURRENT_MODEL`` at it and bump the assets' code version, so the xref's history says
 which model produced it.
 """
@@ -32,7 +33,7 @@ from pathlib import Path
 import duckdb
 from splink import DuckDBAPI, Linker, block_on
 
-from benchmarks.customer_people import synthetic_records
+from benchmarks.customer_demo_records import demo_silver_records
 from platform_assets.domains.customer.identity_resolution.linkage import PREPARED_RECORDS_SQL
 from platform_assets.domains.customer.identity_resolution.model import MODEL_DIR, LinkageModel
 from platform_assets.domains.customer.identity_resolution.model_spec import untrained_settings
@@ -46,7 +47,8 @@ REVIEW_LOWER = 0.5
 
 def train(records: int, version: str) -> LinkageModel:
     connection = duckdb.connect(":memory:")
-    connection.register("input_records", synthetic_records(records, seed=TRAINING_SEED))
+    training = demo_silver_records(records, seed=TRAINING_SEED).drop("person_id")
+    connection.register("input_records", training.to_arrow())
     connection.execute(f"create table prepared_records as {PREPARED_RECORDS_SQL}")
     linker = Linker(
         DuckDBAPI(connection).register("prepared_records"), untrained_settings(), log_level=None
