@@ -4,12 +4,13 @@ materialization: bronze values in, one validated row per (kind, raw value, count
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import duckdb
 import pytest
 
-from platform_assets.domains.customer.contact_validation import contact_validation
+from platform_assets.domains.customer.contact_validation import VALIDATED_WITH, contact_validation
 from platform_assets.domains.customer.country_codes import country_code
 from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.integrations.duckdb.io_manager import WarehouseIOManager
@@ -32,7 +33,11 @@ SPREADSHEET_CUSTOMERS = """
 """
 
 
-def _materialize(warehouse: Path) -> list[tuple[str, str, str, str | None, str | None]]:
+Row = tuple[str, str, str, str | None, str | None]
+
+
+def _materialize_reporting(warehouse: Path) -> tuple[list[Row], dict[str, Any]]:
+    """The table's rows (without the library versions) and the materialization's metadata."""
     with dg.instance_for_test() as instance:
         result = dg.materialize(
             [contact_validation],
@@ -43,11 +48,21 @@ def _materialize(warehouse: Path) -> list[tuple[str, str, str, str | None, str |
             },
         )
     assert result.success
+    (event,) = result.get_asset_materialization_events()
+    metadata = {key: value.value for key, value in event.materialization.metadata.items()}
     connection = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return connection.execute("select * from silver.contact_validation order by all").fetchall()
+        rows = connection.execute(
+            "select kind, raw_value, country_code, normalized_value, invalid_reason "
+            "from silver.contact_validation order by all"
+        ).fetchall()
     finally:
         connection.close()
+    return rows, metadata
+
+
+def _materialize(warehouse: Path) -> list[Row]:
+    return _materialize_reporting(warehouse)[0]
 
 
 @pytest.fixture
@@ -89,6 +104,30 @@ def test_every_distinct_value_is_validated_once_per_country(warehouse: Path) -> 
 
 def test_a_rerun_writes_an_identical_table(warehouse: Path) -> None:
     assert _materialize(warehouse) == _materialize(warehouse)
+
+
+def test_a_rerun_reuses_results_of_the_same_library_versions_only(warehouse: Path) -> None:
+    first, reported = _materialize_reporting(warehouse)
+    assert (reported["reused"], reported["validated"]) == (0, len(first))
+    connection = duckdb.connect(str(warehouse))
+    # a result the same versions gave is kept as it is; another version's is redone
+    connection.execute(
+        "update silver.contact_validation set normalized_value = 'kept' "
+        "where raw_value = '020 7946 0018' and country_code = 'GB'"
+    )
+    connection.execute(
+        "update silver.contact_validation set normalized_value = 'stale', "
+        "validated_with = 'email-validator 0.1' where raw_value = 'ann.lee@example.com'"
+    )
+    connection.close()
+
+    rows, reported = _materialize_reporting(warehouse)
+
+    by_key = {(kind, raw, country): normalized for kind, raw, country, normalized, _ in rows}
+    assert by_key[("phone", "020 7946 0018", "GB")] == "kept"
+    assert by_key[("email", "ann.lee@example.com", "")] == "ann.lee@example.com"
+    assert (reported["reused"], reported["validated"]) == (len(rows) - 1, 1)
+    assert VALIDATED_WITH.startswith("email-validator ")
 
 
 def test_bronze_tables_not_landed_yet_count_as_empty(tmp_path: Path) -> None:
