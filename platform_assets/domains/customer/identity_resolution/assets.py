@@ -134,20 +134,14 @@ def customer_identity_resolution(
             "model_version": model.version,
         },
     )
-    yield validate_with_pandera(
-        CustomerSourceXref,
-        _frame(resolution.xref),
-        stage=XREF_STAGE,
-        asset_key=XREF_KEY,
-        schema_version=VERSION,
+    written = (
+        (CustomerSourceXref, resolution.xref, XREF_STAGE, XREF_KEY),
+        (CustomerMatchReview, resolution.review_pairs, REVIEW_STAGE, REVIEW_KEY),
     )
-    yield validate_with_pandera(
-        CustomerMatchReview,
-        _frame(resolution.review_pairs),
-        stage=REVIEW_STAGE,
-        asset_key=REVIEW_KEY,
-        schema_version=VERSION,
-    )
+    for schema, table, stage, key in written:
+        yield validate_with_pandera(
+            schema, _frame(table), stage=stage, asset_key=key, schema_version=VERSION
+        )
 
 
 def _frame(table: pa.Table) -> pl.DataFrame:
