@@ -100,7 +100,7 @@ class ContactValidation(pa.DataFrameModel):
         unique = ["kind", "raw_value", "country_code"]
 
 
-def validate_email_value(raw: str) -> tuple[str | None, str | None]:
+def validate_email_value(raw: str) -> Validation:
     """(normalised, None) or (None, reason)."""
     try:
         checked = validate_email(raw.strip(), check_deliverability=False)
@@ -109,12 +109,25 @@ def validate_email_value(raw: str) -> tuple[str | None, str | None]:
     return checked.normalized.lower(), None
 
 
-def validate_phone_value(raw: str, region: str) -> tuple[str | None, str | None]:
+#: Why phonenumbers could not parse a value, by its error type, in words for a data steward
+#: (the library's own messages start with a numeric code).
+_PARSE = phonenumbers.NumberParseException
+PARSE_ERRORS: Final = {
+    _PARSE.INVALID_COUNTRY_CODE: "no valid country calling code, and the record's country "
+    "is unknown, so a national number cannot be read",
+    _PARSE.NOT_A_NUMBER: "not a phone number",
+    _PARSE.TOO_SHORT_AFTER_IDD: "too short after the international prefix",
+    _PARSE.TOO_SHORT_NSN: "too short",
+    _PARSE.TOO_LONG: "too long",
+}
+
+
+def validate_phone_value(raw: str, region: str) -> Validation:
     """(E.164, None) or (None, reason); ``region`` '' reads only international numbers."""
     try:
         number = phonenumbers.parse(raw, region or None)
     except phonenumbers.NumberParseException as error:
-        return None, f"{PHONE}: {error}"
+        return None, f"{PHONE}: {PARSE_ERRORS.get(error.error_type, str(error))}"
     if not phonenumbers.is_valid_number(number):
         where = f" for {region}" if region else ""
         return None, f"{PHONE}: not a valid number{where}"
