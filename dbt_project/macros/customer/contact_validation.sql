@@ -1,8 +1,8 @@
 {#- Joins silver.contact_validation for one email or phone column: the validated value is
     `<alias>.normalized_value`, its reason `contact_invalid_reason(alias, raw)`. Emails
-    are validated without a country ('' ), phones in the region of the record's
-    country ('' when unknown), as the asset keyed them. -#}
-{% macro contact_validation_join(alias, kind, raw_value, country_code="''") -%}
+    are validated without a country (''), phones in the region of the record's country
+    ('' when unknown), as the asset keyed them. -#}
+{% macro contact_validation_join(alias, kind, raw_value, country_code) -%}
     left join {{ source('customer_silver', 'contact_validation') }} as {{ alias }}
         on
             {{ alias }}.kind = '{{ kind }}'

@@ -4,27 +4,9 @@ spreadsheet_rows as (
     select * from {{ source('customer_bronze', 'spreadsheet_customers') }}
 ),
 
-located as (
-    select
-        spreadsheet_rows.*,
-        country.country_code
-    from spreadsheet_rows
-    {{ country_join('country', 'spreadsheet_rows.country') }}
-),
-
-validated as (
-    select
-        located.*,
-        email_cv.normalized_value as valid_email,
-        phone_cv.normalized_value as valid_phone,
-        area.postal_code as valid_postal_code,
-        {{ contact_invalid_reason('email_cv', 'email', 'email') }} as email_reason,
-        {{ contact_invalid_reason('phone_cv', 'phone', 'phone') }} as phone_reason
-    from located
-    {{ contact_validation_join('email_cv', 'email', 'email') }}
-    {{ contact_validation_join('phone_cv', 'phone', 'phone', 'located.country_code') }}
-    {{ postal_area_join('area', 'located.country_code', 'located.postal_code') }}
-)
+{{ located_and_validated(
+    'spreadsheet_rows', 'country', 'postal_code', [('email', 'email'), ('phone', 'phone')]
+) }}
 
 select
     'spreadsheet:' || record_id as source_record_id,
@@ -44,11 +26,7 @@ select
     country_code,
     {{ birth_date('birth_date') }} as birth_date,
     updated_at,
-    _deleted_at is not null as is_deleted,
-    _deleted_at as deleted_at,
-    _source as source_connector,
-    _loaded_at as loaded_at,
-    _run_id as load_run_id,
+    {{ silver_lineage_columns() }},
     {{ quality_issues([
         ('email', 'email', 'email_reason'),
         ('phone', 'phone', 'phone_reason'),
