@@ -34,8 +34,9 @@ from platform_assets.domains.customer.contact_validation import (
     validate_contacts,
 )
 from platform_assets.integrations.dbt.translator import StagedDbtTranslator
-from tests.dora_metrics.scenario import DBT_PROJECT_DIR
+from platform_assets.settings import PROJECT_ROOT
 
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 PII_KEY = "0123456789abcdef" * 4
 AS_OF = "2024-07-01"
 CUSTOMER_SELECTION = (
@@ -139,7 +140,9 @@ class CustomerBuild:
         finally:
             connection.close()
 
-    def dbt(self, *arguments: str, warehouse: Path | None = None) -> dbtRunnerResult:
+    def dbt(
+        self, *arguments: str, warehouse: Path | None = None, as_of: str = AS_OF
+    ) -> dbtRunnerResult:
         """One dbt command in this process (a subprocess per command costs seconds of
         start-up on a busy machine), on ``warehouse`` (default: this build's), with this
         build's target directory so dbt parses the project only once."""
@@ -151,7 +154,7 @@ class CustomerBuild:
                 [
                     *arguments,
                     "--vars",
-                    json.dumps({"customer_as_of": AS_OF}),
+                    json.dumps({"customer_as_of": as_of}),
                     "--threads",
                     "1",
                     "--project-dir",
@@ -411,3 +414,10 @@ def test_the_contracts_reach_dagster_access_stage_and_pii_protection(built: Cust
         manifest["sources"]["source.platform_assets.customer_gold.customer_source_xref"]
     )
     assert xref == dg.AssetKey(["gold", "customer_source_xref"])
+
+
+def test_a_malformed_as_of_day_stops_the_build_naming_the_variable(built: CustomerBuild) -> None:
+    result = built.dbt("compile", "--select", "customer_weather_completeness", as_of="1 June")
+
+    assert not result.success
+    assert "PLATFORM_CUSTOMER_AS_OF" in str(result.exception or result.result)
