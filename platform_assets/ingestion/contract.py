@@ -37,26 +37,50 @@ SOURCE_COLUMN: Final = "_source"
 LOADED_AT_COLUMN: Final = "_loaded_at"
 RUN_ID_COLUMN: Final = "_run_id"
 LINEAGE_COLUMNS: Final = (SOURCE_COLUMN, LOADED_AT_COLUMN, RUN_ID_COLUMN)
+#: Lineage columns a table opts into (``Config.metadata`` of its Pandera model), also
+#: written by the loader only: when the source deleted the row (NULL while it exists),
+#: and the sha256 of the row's data columns (a cheap change signal downstream).
+DELETED_AT_COLUMN: Final = "_deleted_at"
+ROW_HASH_COLUMN: Final = "_row_hash"
+OPTIONAL_LINEAGE_COLUMNS: Final = (ROW_HASH_COLUMN, DELETED_AT_COLUMN)
 
 UTC_TIMESTAMP: Final = pl.Datetime("us", "UTC")
 
 #: Column metadata keys of the Pandera models that bound plausible values.
 MAX_BYTES_KEY: Final = "max_bytes"
 FUTURE_TOLERANCE_KEY: Final = "future_tolerance_hours"
+#: Table metadata keys of the Pandera models (``Config.metadata``) that opt into the
+#: optional lineage columns.
+SOFT_DELETES_KEY: Final = "soft_deletes"
+ROW_HASH_KEY: Final = "row_hash"
 
 
 class ColumnKind(StrEnum):
     TEXT = "text"
     INTEGER = "integer"
     TIMESTAMP = "timestamp"
+    FLOAT = "float"
+    DATE = "date"
 
     @property
     def duckdb_type(self) -> str:
-        return {"text": "VARCHAR", "integer": "BIGINT", "timestamp": "TIMESTAMPTZ"}[self.value]
+        return {
+            "text": "VARCHAR",
+            "integer": "BIGINT",
+            "timestamp": "TIMESTAMPTZ",
+            "float": "DOUBLE",
+            "date": "DATE",
+        }[self.value]
 
     @property
     def polars_type(self) -> pl.DataType:
-        return {"text": pl.String(), "integer": pl.Int64(), "timestamp": UTC_TIMESTAMP}[self.value]
+        return {
+            "text": pl.String(),
+            "integer": pl.Int64(),
+            "timestamp": UTC_TIMESTAMP,
+            "float": pl.Float64(),
+            "date": pl.Date(),
+        }[self.value]
 
     @classmethod
     def of(cls, dtype: pl.DataType) -> ColumnKind:
@@ -66,6 +90,10 @@ class ColumnKind(StrEnum):
             return cls.INTEGER
         if isinstance(dtype, pl.Datetime):
             return cls.TIMESTAMP
+        if dtype.is_float():
+            return cls.FLOAT
+        if dtype == pl.Date:
+            return cls.DATE
         raise ValueError(f"no landing type for polars dtype {dtype}")
 
 
@@ -100,6 +128,10 @@ class TableContract:
     key: tuple[str, ...]
     columns: tuple[ColumnSpec, ...]
     orderings: tuple[ColumnOrder, ...] = ()
+    soft_deletes: bool = False
+    """Rows the source deletes are kept and marked (``_deleted_at``), never removed."""
+    row_hash: bool = False
+    """Rows carry ``_row_hash``, the sha256 of their data columns."""
 
     @property
     def entity(self) -> str:
@@ -117,12 +149,30 @@ class TableContract:
     def column_names(self) -> list[str]:
         return [column.name for column in self.columns]
 
+    @property
+    def lineage_columns(self) -> tuple[str, ...]:
+        """The loader-written columns of this table, in table order."""
+        return LINEAGE_COLUMNS + tuple(
+            name
+            for name, opted in (
+                (ROW_HASH_COLUMN, self.row_hash),
+                (DELETED_AT_COLUMN, self.soft_deletes),
+            )
+            if opted
+        )
+
     def polars_schema(self) -> pl.Schema:
         """The landed batch's schema: data columns, then lineage columns."""
+        lineage_types = {
+            SOURCE_COLUMN: pl.String(),
+            LOADED_AT_COLUMN: UTC_TIMESTAMP,
+            RUN_ID_COLUMN: pl.String(),
+            ROW_HASH_COLUMN: pl.String(),
+            DELETED_AT_COLUMN: UTC_TIMESTAMP,
+        }
         return pl.Schema(
             [(c.name, c.kind.polars_type) for c in self.columns]
-            + [(SOURCE_COLUMN, pl.String()), (LOADED_AT_COLUMN, UTC_TIMESTAMP)]
-            + [(RUN_ID_COLUMN, pl.String())]
+            + [(name, lineage_types[name]) for name in self.lineage_columns]
         )
 
     def create_table_sql(self) -> str:
@@ -136,6 +186,10 @@ class TableContract:
             f"{quote_identifier(LOADED_AT_COLUMN)} TIMESTAMPTZ NOT NULL",
             f"{quote_identifier(RUN_ID_COLUMN)} VARCHAR NOT NULL",
         ]
+        if self.row_hash:
+            columns.append(f"{quote_identifier(ROW_HASH_COLUMN)} VARCHAR NOT NULL")
+        if self.soft_deletes:
+            columns.append(f"{quote_identifier(DELETED_AT_COLUMN)} TIMESTAMPTZ")
         key = ", ".join(quote_identifier(c) for c in self.key)
         return (
             f"create table if not exists {self.sql_name} "
@@ -151,28 +205,53 @@ class TableContract:
         columns = [
             _column_spec(name, column)
             for name, column in resolved.columns.items()
-            if name not in LINEAGE_COLUMNS
+            if name not in LINEAGE_COLUMNS + OPTIONAL_LINEAGE_COLUMNS
         ]
         orderings = tuple(
             ColumnOrder(check.statistics["earlier"], check.statistics["later"])
             for check in resolved.checks
             if check.name == IN_ORDER_CHECK
         )
-        return cls(schema=schema, table=table, key=key, columns=tuple(columns), orderings=orderings)
+        options = _table_options(model)
+        return cls(
+            schema=schema,
+            table=table,
+            key=key,
+            columns=tuple(columns),
+            orderings=orderings,
+            soft_deletes=bool(options.get(SOFT_DELETES_KEY)),
+            row_hash=bool(options.get(ROW_HASH_KEY)),
+        )
+
+
+def _table_options(model: PanderaSchema) -> dict[str, Any]:
+    """The table-level metadata: a schema's own, or a model's ``Config.metadata``, which
+    Pandera keeps on the model's merged config and does not copy to the schema it builds
+    (and whose ``get_metadata`` fails for a Config without metadata)."""
+    if isinstance(model, pa.DataFrameSchema):
+        return model.metadata or {}
+    config = model.__config__
+    return (config.metadata if config is not None else None) or {}
 
 
 def _column_spec(name: str, column: pa.Column) -> ColumnSpec:
     metadata = column.metadata or {}
     allowed = _statistic(column, "isin", "allowed_values")
     tolerance = metadata.get(FUTURE_TOLERANCE_KEY)
+    kind = ColumnKind.of(column.dtype.type)
     return ColumnSpec(
         name=name,
-        kind=ColumnKind.of(column.dtype.type),
+        kind=kind,
         nullable=bool(column.nullable),
         allowed=None if allowed is None else tuple(str(value) for value in allowed),
         pii=bool(metadata.get(PII_TAG)),
         max_bytes=metadata.get(MAX_BYTES_KEY),
-        earliest=_statistic(column, "greater_than_or_equal_to", "min_value"),
+        # a `ge` bound of another kind (a float's minimum) is Pandera's check alone
+        earliest=(
+            _statistic(column, "greater_than_or_equal_to", "min_value")
+            if kind is ColumnKind.TIMESTAMP
+            else None
+        ),
         future_tolerance=None if tolerance is None else timedelta(hours=tolerance),
     )
 

@@ -12,7 +12,7 @@ was, so the next run fetches the same records again and completes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
@@ -20,13 +20,19 @@ import duckdb
 import polars as pl
 
 from platform_assets.ingestion.contract import (
+    DELETED_AT_COLUMN,
     LINEAGE_COLUMNS,
     LOADED_AT_COLUMN,
+    ROW_HASH_COLUMN,
     RUN_ID_COLUMN,
     SOURCE_COLUMN,
+    UTC_TIMESTAMP,
     TableContract,
 )
 from platform_assets.ingestion.ops_tables import CURSORS_TABLE, QUARANTINE_TABLE, create_ops_tables
+from platform_assets.ingestion.record_key import record_key_sql
+from platform_assets.ingestion.row_hash import row_hash_sql, with_row_hash
+from platform_assets.ingestion.soft_deletes import Deletions, apply_soft_deletes
 from platform_assets.ingestion.validation import ValidatedBatch
 from platform_assets.integrations.duckdb import Warehouse, quote_identifier
 
@@ -38,6 +44,8 @@ class LoadCounts:
     quarantined_new: int
     quarantine_resolved: int
     table_rows: int
+    soft_deleted: int = 0
+    restored: int = 0
 
 
 @dataclass(frozen=True)
@@ -48,16 +56,26 @@ class LoadRequest:
     run_id: str
     loaded_at: datetime
     cursor: str | None
+    deletions: Deletions = field(default_factory=Deletions)
 
     @cached_property
     def landed_rows(self) -> pl.DataFrame:
         """The batch with the lineage columns it is written with (built once: the load
-        writes it and the asset's checks validate it)."""
-        return self.batch.rows.with_columns(
+        writes it and the asset's checks validate it). A landed row exists at the
+        source, so its ``_deleted_at`` is NULL."""
+        rows = self.batch.rows
+        if self.contract.row_hash:
+            rows = with_row_hash(self.contract, rows)
+        landed = rows.with_columns(
             pl.lit(self.source, dtype=pl.String).alias(SOURCE_COLUMN),
             pl.lit(self.loaded_at).dt.cast_time_unit("us").alias(LOADED_AT_COLUMN),
             pl.lit(self.run_id, dtype=pl.String).alias(RUN_ID_COLUMN),
-        ).cast(self.contract.polars_schema())
+        )
+        if self.contract.soft_deletes:
+            landed = landed.with_columns(pl.lit(None, dtype=UTC_TIMESTAMP).alias(DELETED_AT_COLUMN))
+        return landed.select(self.contract.polars_schema().names()).cast(
+            self.contract.polars_schema()
+        )
 
 
 def load(warehouse: Warehouse, request: LoadRequest) -> LoadCounts:
@@ -72,6 +90,16 @@ def load(warehouse: Warehouse, request: LoadRequest) -> LoadCounts:
             connection.register("incoming_rows", landed.to_arrow())
             inserted, updated = _merge(connection, request)
             resolved = _resolve_quarantine(connection, request)
+        deletions = apply_soft_deletes(
+            connection,
+            contract,
+            request.deletions,
+            source=request.source,
+            run_id=request.run_id,
+            loaded_at=request.loaded_at,
+            incoming_table="incoming_rows" if landed.height else None,
+        )
+        if landed.height:
             connection.unregister("incoming_rows")
         quarantined_new = _quarantine(connection, request)
         if request.cursor is not None:
@@ -95,6 +123,8 @@ def load(warehouse: Warehouse, request: LoadRequest) -> LoadCounts:
         quarantined_new=quarantined_new,
         quarantine_resolved=resolved,
         table_rows=int(table_rows[0][0]),
+        soft_deleted=deletions.soft_deleted,
+        restored=deletions.restored,
     )
 
 
@@ -123,10 +153,10 @@ def _resolve_quarantine(connection: duckdb.DuckDBPyConnection, request: LoadRequ
     ).fetchall()[0][0]
     if not open_rows:
         return 0
-    record_key = ", ".join(f"cast({quote_identifier(c)} as VARCHAR)" for c in request.contract.key)
+    record_key = record_key_sql(request.contract.key, "incoming_rows")
     resolved = connection.execute(
         f"update {QUARANTINE_TABLE} as q set resolved_at = ?, resolved_run_id = ? "
-        f"from (select distinct concat_ws('|', {record_key}) as record_key "
+        f"from (select distinct {record_key} as record_key "
         "from incoming_rows) as landed "
         "where q.source = ? and q.entity = ? and q.resolved_at is null "
         "and q.record_key = landed.record_key",
@@ -163,7 +193,10 @@ def _is_empty(connection: duckdb.DuckDBPyConnection, contract: TableContract) ->
 def _merge_sql(contract: TableContract, absent: frozenset[str]) -> str:
     """Matched rows compare and update only the data columns the batch carried: a column
     absent from the whole batch (a file without it) says nothing about the stored values,
-    so it must not overwrite them with NULL. New rows get NULL there."""
+    so it must not overwrite them with NULL. New rows get NULL there. ``_row_hash`` is
+    not compared (it changes exactly when the data does) but recomputed over the row as
+    merged, stored values of absent columns included; ``_deleted_at`` is the soft
+    deletes' to set."""
 
     def q(name: str) -> str:
         return quote_identifier(name)
@@ -174,9 +207,12 @@ def _merge_sql(contract: TableContract, absent: frozenset[str]) -> str:
     update = ""
     if data:
         changed = " or ".join(f"t.{q(c)} is distinct from s.{q(c)}" for c in data)
-        assignments = ", ".join(f"{q(c)} = s.{q(c)}" for c in [*data, *LINEAGE_COLUMNS])
-        update = f"when matched and ({changed}) then update set {assignments} "
-    columns = [*contract.column_names, *LINEAGE_COLUMNS]
+        assignments = [f"{q(c)} = s.{q(c)}" for c in [*data, *LINEAGE_COLUMNS]]
+        if contract.row_hash:
+            merged = row_hash_sql(contract, lambda c: f"{'t' if c in absent else 's'}.{q(c)}")
+            assignments.append(f"{q(ROW_HASH_COLUMN)} = {merged}")
+        update = f"when matched and ({changed}) then update set {', '.join(assignments)} "
+    columns = [*contract.column_names, *contract.lineage_columns]
     return (
         f"merge into {contract.sql_name} as t using incoming_rows as s on ({on}) "
         f"{update}"

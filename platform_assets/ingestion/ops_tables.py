@@ -4,7 +4,9 @@
 reason, until a later load of the same record resolves it (``resolved_at``,
 ``resolved_run_id``), so the rows still open are the records still missing;
 ``ops.ingestion_cursors`` holds how far each (source, entity) has been read. Both are
-written in the same transaction as the raw merge they describe.
+written in the same transaction as the raw merge they describe. ``ops.erasure_suppression``
+lists, by keyed digest, the source records of erased people, which every load drops
+(``suppression``); the erasure writes it, the ingestion only reads it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,19 @@ from platform_assets.integrations.duckdb import Warehouse
 OPS_SCHEMA: Final = "ops"
 QUARANTINE_TABLE: Final = "ops.quarantine"
 CURSORS_TABLE: Final = "ops.ingestion_cursors"
+SUPPRESSION_TABLE: Final = "ops.erasure_suppression"
+
+#: The erasure's suppression list: ``platform-assets erase`` may be the first to write it
+#: on a fresh warehouse, so it creates the table with this same statement.
+CREATE_SUPPRESSION_TABLE: Final = f"""create table if not exists {SUPPRESSION_TABLE} (
+    source VARCHAR NOT NULL,
+    entity VARCHAR NOT NULL,
+    record_key_digest VARCHAR NOT NULL,
+    email_digest VARCHAR,
+    suppressed_at TIMESTAMPTZ NOT NULL,
+    erasure_id VARCHAR NOT NULL,
+    primary key (source, entity, record_key_digest)
+)"""
 
 CREATE_OPS_TABLES: Final = (
     f"create schema if not exists {OPS_SCHEMA}",
@@ -43,6 +58,7 @@ CREATE_OPS_TABLES: Final = (
         updated_at TIMESTAMPTZ NOT NULL,
         primary key (source, entity)
     )""",
+    CREATE_SUPPRESSION_TABLE,
 )
 
 
@@ -51,14 +67,20 @@ def create_ops_tables(connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute(statement)
 
 
+def ops_table_exists(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether ``ops.<name>`` exists: readers run before the first load creates it."""
+    rows = connection.execute(
+        "select count(*) from information_schema.tables "
+        f"where table_schema = '{OPS_SCHEMA}' and table_name = ?",
+        [name],
+    )
+    return bool(rows.fetchall()[0][0])
+
+
 def read_cursor(warehouse: Warehouse, source: str, entity: str) -> str | None:
     """The cursor stored for (source, entity), or None before the first load."""
     with warehouse.connect() as connection:
-        exists = connection.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = 'ops' and table_name = 'ingestion_cursors'"
-        ).fetchall()[0][0]
-        if not exists:
+        if not ops_table_exists(connection, "ingestion_cursors"):
             return None
         rows = connection.execute(
             f"select cursor from {CURSORS_TABLE} where source = ? and entity = ?",

@@ -59,6 +59,9 @@ class RawLanding:
     sla: Sla
     runbook: str
     source_key: str
+    layer: str = RAW_LAYER
+    """The first part of the asset keys and the ``layer`` tag: ``raw`` for DORA,
+    ``bronze`` for a domain that names its layers bronze, silver and gold."""
 
 
 def raw_table_asset(
@@ -71,12 +74,12 @@ def raw_table_asset(
     """The staged asset that lands ``contract``'s table at ``stage``, validated by ``model``."""
     table = contract.table
     limit = quarantine_limit(stage)
-    asset_key = dg.AssetKey([RAW_LAYER, table])
+    asset_key = dg.AssetKey([landing.layer, table])
 
     @staged_asset(
         stage=stage,
         domain=landing.domain,
-        layer=RAW_LAYER,
+        layer=landing.layer,
         schema=model,
         owners=landing.owners,
         version=landing.version,

@@ -38,6 +38,12 @@ class IngestionReport:
     quarantined_new: int = 0
     quarantine_resolved: int = 0
     duplicates: int = 0
+    suppressed: int = 0
+    """Records of erased people, dropped before validation (counted in ``extracted``)."""
+    soft_deleted: int = 0
+    """Rows marked deleted: reported deleted by the source, or missing from a re-read."""
+    restored: int = 0
+    """Rows marked deleted earlier that the source returned again."""
     table_rows: int | None = None
     requests: RequestStats = field(default_factory=RequestStats)
     failure_category: FailureCategory = FailureCategory.NONE
@@ -106,6 +112,9 @@ class IngestionReport:
             "cursor_held_back": self.cursor_held_back,
             "cursor_passed_quarantine": self.cursor_passed_quarantine,
             "rows_deduplicated": self.duplicates,
+            "rows_suppressed": self.suppressed,
+            "rows_soft_deleted": self.soft_deleted,
+            "rows_restored": self.restored,
             "requests": self.requests.requests,
             "retries": self.requests.retries,
             "retries_by_reason": dict(self.requests.retries_by_reason),

@@ -3,8 +3,9 @@
     report, landed = ingest(connector, contract, warehouse, run_id=context.run_id)
 
 Reads the stored cursor, checks that the table still matches its contract, pulls the
-entity's new records from the connector, validates them against the contract, and lands
-rows, quarantine and the new cursor in one transaction. The report says what happened,
+entity's new records from the connector, drops those of erased people (``suppression``),
+validates the rest against the contract, and lands rows, quarantine, soft deletes and
+the new cursor in one transaction. The report says what happened,
 on success and on failure alike.
 """
 
@@ -26,8 +27,11 @@ from platform_assets.ingestion.http_client import RequestStats
 from platform_assets.ingestion.loader import LoadRequest, load
 from platform_assets.ingestion.ops_tables import QUARANTINE_TABLE, read_cursor
 from platform_assets.ingestion.report import IngestionReport
+from platform_assets.ingestion.soft_deletes import Deletions, SoftDeleteConfigError, deletions_of
+from platform_assets.ingestion.suppression import drop_suppressed
 from platform_assets.ingestion.table_drift import TableDrift, check_table
 from platform_assets.ingestion.validation import validate
+from platform_assets.integrations.dbt.pii_key import PiiKeyError
 from platform_assets.integrations.duckdb import Warehouse
 
 
@@ -83,6 +87,10 @@ def ingest(
         check_table(warehouse, contract)
         batches = list(connector.extract(entity, None if full_refresh else stored_cursor))
         report.requests = connector.request_stats.since(stats_before)
+        batches, report.suppressed = drop_suppressed(
+            warehouse, connector.source_id, contract, batches
+        )
+        deletions = deletions_of(contract, batches)
         # One load time: the rows' _loaded_at and the bound on how late a plausible
         # timestamp may be are the same instant.
         loaded_at = datetime.now(UTC)
@@ -92,7 +100,8 @@ def ingest(
             [rejected for batch in batches for rejected in batch.rejected],
             loaded_at=loaded_at,
         )
-        report.extracted, report.duplicates = validated.extracted, validated.duplicates
+        report.extracted = validated.extracted + report.suppressed
+        report.duplicates = validated.duplicates
         report.note_quarantine(validated.quarantined)
         over_limit = (
             max_quarantined_share is not None and report.quarantined_share > max_quarantined_share
@@ -102,6 +111,7 @@ def ingest(
             # The quarantine rows are the diagnosis and are kept; the table and the
             # cursor are not touched.
             validated, new_cursor = replace(validated, rows=validated.rows.clear()), None
+            deletions = Deletions()
         elif report.quarantined and advance_past_quarantine:
             report.cursor_passed_quarantine = report.quarantined
         elif report.quarantined:
@@ -118,12 +128,13 @@ def ingest(
             run_id=run_id,
             loaded_at=loaded_at,
             cursor=new_cursor,
+            deletions=deletions,
         )
         counts = load(warehouse, request)
     except SourceError as error:
         _fail(report, error.category, str(error), started, connector, stats_before, log)
         raise IngestionFailed(report) from error
-    except TableDrift as error:
+    except (TableDrift, SoftDeleteConfigError, PiiKeyError) as error:
         _fail(
             report, FailureCategory.CONFIGURATION, str(error), started, connector, stats_before, log
         )
@@ -154,6 +165,7 @@ def ingest(
     report.inserted, report.updated = counts.inserted, counts.updated
     report.table_rows = counts.table_rows
     report.quarantine_resolved = counts.quarantine_resolved
+    report.soft_deleted, report.restored = counts.soft_deleted, counts.restored
     report.duration_seconds = time.perf_counter() - started
     log.info(report.log_line("ingestion.loaded"))
     return report, request.landed_rows

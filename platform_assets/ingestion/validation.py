@@ -1,11 +1,12 @@
 """Splits a batch into rows that fit the table contract and rows to quarantine.
 
 A record is quarantined, with every reason that applies, when a key or required column
-is missing, a timestamp does not parse, an integer is not one, a value is outside the
-column's allowed set, a value has the wrong type altogether (an object where text was
-expected), or a value is implausible (a text too long or holding a NUL byte, a timestamp
-outside its bounds, an end before its start: see ``contract``). Nothing is dropped
-silently: every record ends up loaded or quarantined.
+is missing, a timestamp or a date does not parse, an integer or a number (a float
+column) is not one, a value is outside the column's allowed set, a value has the wrong
+type altogether (an object where text was expected), or a value is implausible (a text
+too long or holding a NUL byte, a timestamp outside its bounds, an end before its start:
+see ``contract``). Nothing is dropped silently: every record ends up loaded or
+quarantined.
 
 The quarantine keeps what diagnosis needs and no more: the contract's columns of the
 record, personal data (``pii`` columns) replaced by ``REDACTED``, long values cut, and
@@ -28,6 +29,7 @@ import polars as pl
 
 from platform_assets.ingestion.connector import Records, Rejected
 from platform_assets.ingestion.contract import UTC_TIMESTAMP, ColumnKind, ColumnSpec, TableContract
+from platform_assets.ingestion.record_key import record_key_expr
 from platform_assets.integrations.pandera import out_of_order
 
 QUARANTINE_COLUMNS: Final = ("record_key", "reason", "payload")
@@ -44,6 +46,14 @@ _VALUE_PREVIEW: Final = 60
 _PAYLOAD_TEXT: Final = 1000
 #: Characters kept of a record the connector could not parse (see ``_rejected_frame``).
 _UNPARSED_PREVIEW: Final = 40
+
+#: The reason a value of each parsed kind gives when it does not parse.
+_UNPARSEABLE: Final = {
+    ColumnKind.TIMESTAMP: "unparseable timestamp",
+    ColumnKind.INTEGER: "wrong type (not an integer)",
+    ColumnKind.FLOAT: "wrong type (not a number)",
+    ColumnKind.DATE: "unparseable date",
+}
 
 _FORMATS_WITH_OFFSET: Final = ("%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d %H:%M:%S%.f%z")
 _FORMATS_NAIVE: Final = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d")
@@ -200,8 +210,13 @@ def _as_text(column: ColumnSpec, value: Any) -> tuple[str | None, str | None]:
         return value, None
     if column.kind is ColumnKind.TIMESTAMP and isinstance(value, datetime | date):
         return value.isoformat(), None
+    # a datetime is a date too, but a date column given one is given the wrong type
+    if column.kind is ColumnKind.DATE and type(value) is date:
+        return value.isoformat(), None
+    if column.kind is ColumnKind.FLOAT and isinstance(value, float):
+        return repr(value), None
     if (
-        column.kind is not ColumnKind.TIMESTAMP
+        column.kind in (ColumnKind.TEXT, ColumnKind.INTEGER, ColumnKind.FLOAT)
         and isinstance(value, int)
         and not isinstance(value, bool)
     ):
@@ -214,15 +229,18 @@ def _as_text(column: ColumnSpec, value: Any) -> tuple[str | None, str | None]:
 
 
 def _already_typed(contract: TableContract, schema: pl.Schema) -> dict[str, pl.DataType]:
-    """Columns a columnar source already delivers in their landing type (an integer, or a
-    timestamp with or without a zone), with their types: they are converted, not parsed,
-    and cannot fail to parse. Parsing them through text would cost most of a million-row
-    load."""
+    """Columns a columnar source already delivers in their landing type (an integer, a
+    number for a float, a date, or a timestamp with or without a zone), with their types:
+    they are converted, not parsed, and cannot fail to parse. Parsing them through text
+    would cost most of a million-row load."""
     typed = {}
     for column in contract.columns:
         dtype = schema[column.name]
-        if (column.kind is ColumnKind.INTEGER and dtype.is_integer()) or (
-            column.kind is ColumnKind.TIMESTAMP and isinstance(dtype, pl.Datetime)
+        if (
+            (column.kind is ColumnKind.INTEGER and dtype.is_integer())
+            or (column.kind is ColumnKind.TIMESTAMP and isinstance(dtype, pl.Datetime))
+            or (column.kind is ColumnKind.FLOAT and dtype.is_numeric())
+            or (column.kind is ColumnKind.DATE and dtype == pl.Date)
         ):
             typed[column.name] = dtype
     return typed
@@ -241,8 +259,8 @@ def _convert(column: ColumnSpec, dtype: pl.DataType) -> pl.Expr:
     """A typed column in its landing type. Zoned timestamps are brought to UTC and naive
     ones taken as UTC, as when they are parsed from text."""
     source = pl.col(column.name)
-    if column.kind is ColumnKind.INTEGER:
-        return source.cast(pl.Int64)
+    if column.kind in (ColumnKind.INTEGER, ColumnKind.FLOAT, ColumnKind.DATE):
+        return source.cast(column.kind.polars_type)
     if isinstance(dtype, pl.Datetime) and dtype.time_zone is None:
         return source.dt.replace_time_zone("UTC").cast(UTC_TIMESTAMP)
     return source.dt.convert_time_zone("UTC").cast(UTC_TIMESTAMP)
@@ -252,9 +270,11 @@ def _parse(column: ColumnSpec) -> pl.Expr:
     source = pl.col(column.name)
     if column.kind is ColumnKind.TEXT:
         return source.cast(pl.String)
-    if column.kind is ColumnKind.INTEGER:
+    if column.kind in (ColumnKind.INTEGER, ColumnKind.FLOAT):
         as_text = source.cast(pl.String).str.strip_chars()
-        return as_text.cast(pl.Int64, strict=False)
+        return as_text.cast(column.kind.polars_type, strict=False)
+    if column.kind is ColumnKind.DATE:
+        return source.cast(pl.String).str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
     return _parse_timestamp(source)
 
 
@@ -293,11 +313,7 @@ def _findings(
             role = "key" if column.name in contract.key else "required"
             findings.append((raw.is_null(), pl.lit(f"missing {role} column {column.name}")))
         if column.kind is not ColumnKind.TEXT and column.name not in typed:
-            what = (
-                "unparseable timestamp"
-                if column.kind is ColumnKind.TIMESTAMP
-                else "wrong type (not an integer)"
-            )
+            what = _UNPARSEABLE[column.kind]
             findings.append(
                 (raw.is_not_null() & parsed.is_null(), _quoting(f"{what} in {column.name}: ", raw))
             )
@@ -361,9 +377,7 @@ def _quoting(before: str, value: pl.Expr, after: str = "") -> pl.Expr:
 
 def _quarantine_frame(contract: TableContract, bad: pl.DataFrame, part: Records) -> pl.DataFrame:
     """The quarantine rows of ``bad``, each with its original record as JSON, redacted."""
-    record_key = pl.concat_str(
-        [pl.col(c).cast(pl.String).fill_null("") for c in contract.key], separator="|"
-    )
+    record_key = record_key_expr(contract.key)
     if isinstance(part, pl.DataFrame):
         originals = part.with_row_index(_ROW).join(
             bad.select(_ROW), on=_ROW, how="semi", maintain_order="left"

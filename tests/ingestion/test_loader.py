@@ -35,6 +35,7 @@ def test_rerunning_a_window_leaves_every_table_byte_for_byte_equal(warehouse, lo
     assert set(before) == {f"raw.{t}" for t in RAW_CONTRACTS} | {
         "ops.quarantine",
         "ops.ingestion_cursors",
+        "ops.erasure_suppression",
     }
 
 
