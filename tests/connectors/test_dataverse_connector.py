@@ -1,7 +1,8 @@
 """The Dataverse connector over real loopback HTTP, against a fake Dataverse and a fake
 token endpoint on two origins: full reads over pages, deltas with updates and
 deletions, a 410 re-baseline, rate limits, token renewal, and credentials kept to their
-origins and out of every message."""
+origins and out of every message; and the soft deletes of a delta and of a re-baseline
+landed through the ingestion into a real DuckDB file."""
 
 from __future__ import annotations
 
@@ -13,13 +14,21 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from platform_assets.ingestion import FailureCategory, RecordBatch, SnapshotScope, SourceError
+from platform_assets.domains.customer.raw_schemas import BRONZE_CONTRACTS
+from platform_assets.ingestion import (
+    FailureCategory,
+    RecordBatch,
+    SnapshotScope,
+    SourceError,
+    ingest,
+)
 from platform_assets.integrations.dataverse import (
     DataverseConnector,
     DataverseSettings,
     dataverse_settings_from_env,
 )
-from tests.connectors.conftest import FAST_RETRY
+from platform_assets.integrations.duckdb import Warehouse
+from tests.connectors.conftest import FAST_RETRY, rows
 from tests.connectors.fakes.dataverse_api import (
     API_PATH,
     TOKEN_PATH,
@@ -351,6 +360,50 @@ def test_an_unknown_entity_and_a_foreign_cursor_are_configuration_errors(
             assert failure.value.category is FailureCategory.CONFIGURATION
     assert connector.entities == frozenset({"crm_contacts", "crm_accounts"})
     assert connector.source_id == "dataverse"
+
+
+def test_a_re_baseline_lands_soft_deletes_through_the_ingestion(
+    dataverse: FakeDataverse, settings: DataverseSettings, warehouse: Warehouse, log: logging.Logger
+) -> None:
+    contract = BRONZE_CONTRACTS["crm_contacts"]
+
+    def land(run_id: str) -> None:
+        with DataverseConnector(settings) as connector:
+            ingest(connector, contract, warehouse, run_id=run_id, log=log)
+
+    def landed() -> list[tuple]:
+        return rows(
+            warehouse,
+            "select contactid, lastname, _deleted_at is not null from bronze.crm_contacts "
+            "order by contactid",
+        )
+
+    land("run-1")
+    dataverse.upsert("contacts", {"contactid": "c-1", "lastname": "Byron"})
+    dataverse.delete("contacts", "c-2")
+    land("run-2")
+    after_delta = landed()
+    dataverse.delete("contacts", "c-3")
+    dataverse.expire_delta_links()
+    land("run-3")
+    after_rebaseline = landed()
+    land("run-4")
+
+    assert after_delta == [
+        ("c-1", "Byron", False),
+        ("c-2", "Lovelace", True),
+        ("c-3", "Lovelace", False),
+        ("c-4", "Lovelace", False),
+        ("c-5", "Lovelace", False),
+    ]
+    assert after_rebaseline == [
+        ("c-1", "Byron", False),
+        ("c-2", "Lovelace", True),
+        ("c-3", "Lovelace", True),
+        ("c-4", "Lovelace", False),
+        ("c-5", "Lovelace", False),
+    ]
+    assert landed() == after_rebaseline, "a rerun changes nothing"
 
 
 REQUIRED = {
