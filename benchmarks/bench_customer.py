@@ -139,7 +139,9 @@ def main() -> None:
     document = json.loads(existing.read_text()) if existing.exists() else {}
     document.pop("measured_at", None)
     document.pop("machine", None)
-    write_results("customer", {**document, "identity_resolution": figures})
+    # a run of one part keeps the other part's last figures (and the lead's end-to-end ones)
+    resolution = {**document.get("identity_resolution", {}), **figures}
+    write_results("customer", {**document, "identity_resolution": resolution})
 
 
 if __name__ == "__main__":

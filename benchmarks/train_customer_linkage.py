@@ -10,7 +10,8 @@ How (docs/identity-resolution.md, "Training"):
 3. m-probabilities by expectation maximisation on blocked pairs, in two sessions whose
    blocking columns are not trained in that session (birth date; then email), so every
    comparison is trained by at least one;
-4. the settings, with the linking threshold and the review band, written to
+4. the settings, probabilities rounded to 12 significant digits, with the linking
+   threshold and the review band, written to
    ``platform_assets/domains/customer/identity_resolution/model/<version>.json``.
 
 The training records are the demo population's records as silver holds them
@@ -29,6 +30,7 @@ import json
 import logging
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from splink import DuckDBAPI, Linker, block_on
@@ -67,13 +69,26 @@ def train(records: int, version: str) -> LinkageModel:
     )
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("birth_date"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("email"))
-    settings = linker.misc.save_model_to_json()
+    settings = _rounded(linker.misc.save_model_to_json())
     # the linker's random id would make every retraining a different file
     settings.pop("linker_uid", None)
     connection.close()
     return LinkageModel(
         version=version, threshold=THRESHOLD, review_lower=REVIEW_LOWER, splink_settings=settings
     )
+
+
+def _rounded(value: Any) -> Any:
+    """Probabilities to 12 significant digits: DuckDB's parallel sums add in a varying
+    order, which changes the last of a float's 17 digits from one training to the next,
+    and the model file should not change when nothing that matters did."""
+    if isinstance(value, dict):
+        return {key: _rounded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rounded(item) for item in value]
+    if isinstance(value, float):
+        return float(f"{value:.12g}")
+    return value
 
 
 def main() -> None:
