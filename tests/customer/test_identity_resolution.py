@@ -5,6 +5,7 @@ the Dagster asset in a real instance."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,8 @@ from platform_assets.domains.customer.identity_resolution.assets import (
     customer_identity_resolution,
 )
 from platform_assets.domains.customer.identity_resolution.customer_keys import new_customer_key
-from platform_assets.domains.customer.identity_resolution.model import load_model
+from platform_assets.domains.customer.identity_resolution.model import CURRENT_MODEL, load_model
+from platform_assets.domains.customer.identity_resolution.model_spec import settings_as_dict
 from platform_assets.domains.customer.identity_resolution.resolution import (
     Resolution,
     resolve_customers,
@@ -314,3 +316,37 @@ def test_the_asset_materializes_both_tables_with_its_figures(
     assert {"seconds_score", "seconds_cluster", "seconds_write"} <= set(metadata)
     checks = result.get_asset_check_evaluations()
     assert len(checks) == 2 and all(check.passed for check in checks)
+
+
+def test_the_committed_model_is_the_trained_spec() -> None:
+    """A change to the blocking rules or comparisons in model_spec.py needs a retrained
+    model file: the asset runs the file, not the spec."""
+    trained = load_model().splink_settings
+    spec = settings_as_dict()
+    assert (
+        trained["blocking_rules_to_generate_predictions"]
+        == (spec["blocking_rules_to_generate_predictions"])
+    )
+    assert [c["output_column_name"] for c in trained["comparisons"]] == [
+        c["output_column_name"] for c in spec["comparisons"]
+    ]
+    assert [
+        [level["sql_condition"] for level in c["comparison_levels"]] for c in trained["comparisons"]
+    ] == [[level["sql_condition"] for level in c["comparison_levels"]] for c in spec["comparisons"]]
+
+
+def test_a_missing_or_inconsistent_model_file_says_what_is_wrong(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="train_customer_linkage"):
+        load_model(tmp_path / "absent.json")
+    document = json.loads(CURRENT_MODEL.read_text())
+    del document["splink_settings"]
+    incomplete = tmp_path / "incomplete.json"
+    incomplete.write_text(json.dumps(document))
+    with pytest.raises(ValueError, match=r"lacks \['splink_settings'\]"):
+        load_model(incomplete)
+    document = json.loads(CURRENT_MODEL.read_text())
+    document["review_lower_match_probability"] = 0.99
+    inverted = tmp_path / "inverted.json"
+    inverted.write_text(json.dumps(document))
+    with pytest.raises(ValueError, match="review_lower < threshold"):
+        load_model(inverted)
