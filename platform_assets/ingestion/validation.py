@@ -319,9 +319,12 @@ def _findings(
             )
         if column.allowed is not None:
             allowed = ", ".join(column.allowed)
+            # the contract keeps allowed values as text, the way a value of any kind
+            # is spelled
+            as_text = parsed if column.kind is ColumnKind.TEXT else parsed.cast(pl.String)
             findings.append(
                 (
-                    parsed.is_not_null() & ~parsed.is_in(list(column.allowed)),
+                    parsed.is_not_null() & ~as_text.is_in(list(column.allowed)),
                     _quoting("unknown value ", parsed, f" for {column.name} (allowed: {allowed})"),
                 )
             )

@@ -1,13 +1,15 @@
 """Float and date columns: typed from the Pandera model, parsed from text or taken as
-typed, and a value that does not parse is quarantined with its reason."""
+typed, and a value that does not parse is quarantined with its reason; allowed values
+are compared in the column's own type."""
 
 from __future__ import annotations
 
 from datetime import date
 
+import pandera.polars as pa
 import polars as pl
 
-from platform_assets.ingestion import ColumnKind, RecordBatch, ingest
+from platform_assets.ingestion import ColumnKind, RecordBatch, TableContract, ingest
 from platform_assets.ingestion.validation import validate
 from tests.ingestion.customer_like import READINGS, ScriptedConnector, reading
 
@@ -69,3 +71,19 @@ def test_floats_and_dates_land_in_duckdb_types(warehouse, log) -> None:
             "select value, observed_on, typeof(value), typeof(observed_on) from bronze.readings"
         ).fetchall()
     assert row == [(0.1, date(2026, 11, 1), "DOUBLE", "DATE")]
+
+
+def test_allowed_values_of_an_integer_column_are_compared_as_integers() -> None:
+    class States(pa.DataFrameModel):
+        state_id: str = pa.Field(unique=True)
+        statecode: int = pa.Field(nullable=True, isin=[0, 1])
+
+    contract = TableContract.from_pandera(States, schema="bronze", table="states")
+    batch = validate(
+        contract,
+        [[{"state_id": "a", "statecode": 1}, {"state_id": "b", "statecode": "2"}]],
+    )
+    assert batch.rows.select("state_id", "statecode").rows() == [("a", 1)]
+    assert batch.quarantined.get_column("reason").to_list() == [
+        "unknown value '2' for statecode (allowed: 0, 1)"
+    ]
