@@ -58,7 +58,7 @@ _BOUNDS = {
     "NL": ((50.7, 53.6), (3.3, 7.3)),
     "US": ((24.5, 49.4), (-124.8, -66.9)),
 }
-_LINEAGE = {"_source", "_loaded_at", "_run_id"}
+_LINEAGE = {"_source", "_loaded_at", "_run_id", "_row_hash", "_deleted_at"}
 
 
 def _settings(run: int = 1) -> CustomerDemoSettings:
@@ -531,17 +531,6 @@ def test_the_documentation_states_every_rate_the_generator_uses() -> None:
 # Landing through the ingestion machinery ------------------------------------------------
 
 
-#: The ingestion validation compares an integer column's allowed values as text
-#: (platform_assets/ingestion/validation.py, ``parsed.is_in(column.allowed)``), so every
-#: contact and account fails on ``statecode`` (isin [0, 1]) before it lands. Strict: once
-#: fixed these tests pass and the marker must go.
-_STATECODE_DEFECT = pytest.mark.xfail(
-    strict=True,
-    raises=pl.exceptions.InvalidOperationError,
-    reason="validation compares integer statecode with its allowed values as text",
-)
-
-
 def _ingest_all(connector: CustomerDemoConnector, warehouse: Warehouse, run_id: str) -> dict:
     log = logging.getLogger("tests.customer.demo_source")
     return {
@@ -550,7 +539,6 @@ def _ingest_all(connector: CustomerDemoConnector, warehouse: Warehouse, run_id: 
     }
 
 
-@_STATECODE_DEFECT
 def test_every_table_lands_through_the_bronze_contracts_without_quarantine(
     tmp_path: Path,
 ) -> None:
@@ -566,7 +554,6 @@ def test_every_table_lands_through_the_bronze_contracts_without_quarantine(
     assert contacts == reports["crm_contacts"].loaded
 
 
-@_STATECODE_DEFECT
 def test_run_two_lands_its_updates_and_soft_deletes(tmp_path: Path) -> None:
     warehouse = Warehouse(database=str(tmp_path / "warehouse.duckdb"))
     _ingest_all(CustomerDemoConnector(_settings(1)), warehouse, "run-1")

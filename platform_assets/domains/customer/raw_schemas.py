@@ -80,9 +80,26 @@ class _Lineage(pa.DataFrameModel):
         nullable=False,
         alias="_run_id",
     )
+    row_hash_lineage: str = _text(
+        "sha256 of the row's data columns, written by the loader: changes exactly when "
+        "the data does.",
+        pii=False,
+        nullable=False,
+        alias="_row_hash",
+    )
 
 
-class CrmContacts(_Lineage):
+class _SoftDeletedLineage(_Lineage):
+    """Tables whose source reports deletions keep the deleted rows, marked."""
+
+    deleted_at_lineage: DateTime = _utc(
+        "When the source deleted the row (UTC); NULL while it exists.",
+        nullable=True,
+        alias="_deleted_at",
+    )
+
+
+class CrmContacts(_SoftDeletedLineage):
     contactid: str = _key("Dataverse contact id (GUID).")
     firstname: str = _text("First name as entered in the CRM.", pii=True)
     lastname: str = _text("Last name as entered in the CRM.", pii=True)
@@ -115,7 +132,7 @@ class CrmContacts(_Lineage):
         metadata = TABLE_OPTIONS
 
 
-class CrmAccounts(_Lineage):
+class CrmAccounts(_SoftDeletedLineage):
     accountid: str = _key("Dataverse account id (GUID).")
     name: str = _text("Organisation name.", pii=False)
     emailaddress1: str = _text("Primary email address of the organisation.", pii=True)
@@ -140,7 +157,7 @@ class CrmAccounts(_Lineage):
         metadata = TABLE_OPTIONS
 
 
-class SpreadsheetCustomers(_Lineage):
+class SpreadsheetCustomers(_SoftDeletedLineage):
     record_id: str = _key("`<file name>:<sheet name>:<Excel row number>`.")
     source_file: str = _text("Workbook file name.", pii=False, nullable=False)
     sheet_name: str = _text("Sheet of the workbook.", pii=False, nullable=False)
