@@ -6,7 +6,8 @@ reason, until a later load of the same record resolves it (``resolved_at``,
 ``ops.ingestion_cursors`` holds how far each (source, entity) has been read. Both are
 written in the same transaction as the raw merge they describe. ``ops.erasure_suppression``
 lists, by keyed digest, the source records of erased people, which every load drops
-(``suppression``); the erasure writes it, the ingestion only reads it.
+(``suppression``); the erasure writes it, the ingestion only reads it, and both create
+it from the privacy package's one statement.
 """
 
 from __future__ import annotations
@@ -16,24 +17,11 @@ from typing import Final
 import duckdb
 
 from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.privacy.suppression_list import CREATE_SUPPRESSION
 
 OPS_SCHEMA: Final = "ops"
 QUARANTINE_TABLE: Final = "ops.quarantine"
 CURSORS_TABLE: Final = "ops.ingestion_cursors"
-SUPPRESSION_TABLE: Final = "ops.erasure_suppression"
-
-#: The erasure's suppression list: ``platform-assets erase`` may be the first to write it
-#: on a fresh warehouse, so it creates the table with this same statement.
-CREATE_SUPPRESSION_TABLE: Final = f"""create table if not exists {SUPPRESSION_TABLE} (
-    source VARCHAR NOT NULL,
-    entity VARCHAR NOT NULL,
-    record_key_digest VARCHAR NOT NULL,
-    email_digest VARCHAR,
-    suppressed_at TIMESTAMPTZ NOT NULL,
-    erasure_id VARCHAR NOT NULL,
-    primary key (source, entity, record_key_digest)
-)"""
-
 CREATE_OPS_TABLES: Final = (
     f"create schema if not exists {OPS_SCHEMA}",
     f"""create table if not exists {QUARANTINE_TABLE} (
@@ -58,7 +46,7 @@ CREATE_OPS_TABLES: Final = (
         updated_at TIMESTAMPTZ NOT NULL,
         primary key (source, entity)
     )""",
-    CREATE_SUPPRESSION_TABLE,
+    CREATE_SUPPRESSION,
 )
 
 

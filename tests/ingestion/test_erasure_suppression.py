@@ -18,10 +18,11 @@ from platform_assets.ingestion import (
     Rejected,
     ingest,
 )
-from platform_assets.ingestion.ops_tables import SUPPRESSION_TABLE, create_ops_tables
+from platform_assets.ingestion.ops_tables import create_ops_tables
 from platform_assets.integrations.dbt.pii_key import PII_HMAC_KEY_ENV
 from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.privacy.keyed_digest import record_key_digest
+from platform_assets.privacy.suppression_list import SUPPRESSION_TABLE
 from tests.ingestion.conftest import demo
 from tests.ingestion.customer_like import READINGS, ScriptedConnector, reading
 
