@@ -153,3 +153,17 @@ def test_a_failed_load_keeps_no_soft_delete(warehouse, log) -> None:
         load(warehouse, log, RecordBatch([], cursor="2", deleted_keys=("r1",)))
     assert failure.value.report.failure_category is FailureCategory.LOAD_ERROR
     assert everything(warehouse) == before
+
+
+def test_a_whole_table_reread_marks_every_row_of_its_source_it_did_not_return(
+    warehouse, log
+) -> None:
+    """A Dataverse re-baseline after 410 Gone: the scope has no columns."""
+    load(warehouse, log, RecordBatch([reading("r1"), reading("s1", site="south")], cursor="1"))
+    load(warehouse, log, RecordBatch([reading("o1")], cursor=None), source="other")
+
+    report = load(
+        warehouse, log, RecordBatch([reading("r1")], cursor="2", snapshot=SnapshotScope())
+    )
+    assert marks(warehouse) == {"r1": False, "s1": True, "o1": False}
+    assert report.soft_deleted == 1
