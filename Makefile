@@ -12,13 +12,17 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export PLATFORM_WAREHOUSE_PATH ?= $(CURDIR)/data/warehouse.duckdb
 DBT_MANIFEST := dbt_project/target/manifest.json
+# The laptop's pseudonym key, handed to Dagster as PLATFORM_PII_HMAC_KEY the way a deployment
+# hands over its own from a secret store: the Beta and GA customer assets refuse to run
+# without it (docs/personal-data.md). A key already set in the environment wins.
+WITH_PII_KEY = PLATFORM_PII_HMAC_KEY="$${PLATFORM_PII_HMAC_KEY:-$$($(BIN)/python -m platform_assets.privacy.local_key)}"
 DBT_SOURCES := $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.csv' | grep -v '/target/')
 
 .PHONY: run test lint typecheck unit dev audit bench docs install prepare instance clean
 
 run: prepare instance ## materialize every asset on the embedded defaults, run every check, print the audit
 	$(BIN)/platform-assets runs recover
-	$(BIN)/dagster asset materialize -m platform_assets.definitions --select '*'
+	$(WITH_PII_KEY) $(BIN)/dagster asset materialize -m platform_assets.definitions --select '*'
 	$(BIN)/platform-assets audit
 
 test: lint typecheck unit ## lint, type checks, then the whole test suite
@@ -40,7 +44,7 @@ unit: prepare
 
 dev: prepare instance ## the Dagster UI on the same instance
 	$(BIN)/platform-assets runs recover
-	$(BIN)/dagster dev -w workspace.yaml
+	$(WITH_PII_KEY) $(BIN)/dagster dev -w workspace.yaml
 
 audit: prepare
 	$(BIN)/platform-assets audit

@@ -38,3 +38,30 @@
         ~ adapter.type() ~ "__pii_hmac macro (on PostgreSQL, pgcrypto's hmac(value, key, 'sha256'))"
     ) }}
 {%- endmacro %}
+
+{#
+  Refuses to build a Beta or GA model with the key generated beside the warehouse: from
+  Beta on, pseudonyms that consumers rely on need a key managed as a secret
+  (PLATFORM_PII_HMAC_KEY), not one that every copy of the data directory carries
+  (platform_assets/privacy/key_policy.py says the same for the Python assets). A pre-hook
+  of the customer models (dbt_project.yml); below Beta it does nothing.
+#}
+{% macro require_pii_key_for_stage() -%}
+    {{ return(adapter.dispatch('require_pii_key_for_stage')()) }}
+{%- endmacro %}
+
+{% macro duckdb__require_pii_key_for_stage() -%}
+    {%- if model.config.meta.get('stage') in ('beta', 'ga') -%}
+        select case
+            when getvariable('pii_hmac_key_origin') is distinct from 'environment'
+                then error('PLATFORM_PII_HMAC_KEY is not set: the {{ model.config.meta.stage }} model {{ model.name }} refuses to run with the key generated beside the warehouse; set it to a random secret of at least 32 characters from your secret store (docs/personal-data.md)')
+        end
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro default__require_pii_key_for_stage() -%}
+    {{ exceptions.raise_compiler_error(
+        "require_pii_key_for_stage has no implementation for the " ~ adapter.type()
+        ~ " adapter: add a " ~ adapter.type() ~ "__require_pii_key_for_stage macro"
+    ) }}
+{%- endmacro %}

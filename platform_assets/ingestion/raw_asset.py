@@ -13,7 +13,7 @@ the cursor pass quarantined records.
 
 # No `from __future__ import annotations`: Dagster resolves the parameter annotations of
 # the wrapped function (config) at definition time, outside this module.
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -62,6 +62,9 @@ class RawLanding:
     layer: str = RAW_LAYER
     """The first part of the asset keys and the ``layer`` tag: ``raw`` for DORA,
     ``bronze`` for a domain that names its layers bronze, silver and gold."""
+    preflight: Callable[[DeliveryStage], None] | None = None
+    """Runs before each load with the table's stage and may refuse it by raising: the
+    customer domain refuses Beta and GA loads without a configured pseudonym key."""
 
 
 def raw_table_asset(
@@ -95,6 +98,8 @@ def raw_table_asset(
     def raw_table(context: dg.AssetExecutionContext, config: RawIngestionConfig) -> LoadedBatch:
         source: ConnectorSource = getattr(context.resources, landing.source_key)
         warehouse: Warehouse = getattr(context.resources, WAREHOUSE_KEY)
+        if landing.preflight is not None:
+            landing.preflight(stage)
         try:
             with source.open_connector(table) as connector:
                 report, landed = ingest(

@@ -15,6 +15,7 @@ a missing browser fails them.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -117,6 +118,8 @@ def dagster_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterDev
         extra_env={
             "PLATFORM_ALERT_ROUTES": str(scratch_alert_routes(workdir)),
             "PLATFORM_DASHBOARDS_DIR": str(workdir / "dashboards"),
+            # the Beta and GA customer assets refuse to run without a configured key
+            "PLATFORM_PII_HMAC_KEY": secrets.token_hex(32),
         },
         load_timeout=LOAD_TIMEOUT,
     ) as server:

@@ -33,9 +33,11 @@ import polars as pl
 from email_validator import EmailNotValidError, validate_email
 
 from platform_assets.domains.customer.country_codes import country_code
+from platform_assets.domains.customer.pii_key_guard import refuse_without_configured_key
 from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.staged_assets import staged_asset
 from platform_assets.stages import DeliveryStage, Sla
+from platform_assets.stages.contract_metadata import ACCESS_TAG
 
 OWNERS: Final = ["team:customer-data"]
 VERSION: Final = "1.0.0"
@@ -221,8 +223,13 @@ def read_raw_contacts(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, 
     return [(kind, raw, country) for kind, raw, country in connection.execute(query).fetchall()]
 
 
+#: GA: the silver models that feed the GA gold read it, and a GA asset may not depend on a
+#: weaker one.
+STAGE: Final = DeliveryStage.GA
+
+
 @staged_asset(
-    stage=DeliveryStage.BETA,
+    stage=STAGE,
     domain="customer",
     layer="silver",
     schema=ContactValidation,
@@ -232,12 +239,15 @@ def read_raw_contacts(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, 
     runbook="docs/runbooks/customer.md",
     deps=[dg.AssetKey([BRONZE, table]) for table in CONTACT_COLUMNS],
     name=TABLE,
+    # raw emails and phones, as bronze holds them
+    tags={ACCESS_TAG: "restricted"},
 )
 def contact_validation(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Output:
     """Every distinct email and phone of the bronze customer tables (with the record's
     country as the phone's region), validated by email-validator (syntax only, no DNS) and
     phonenumbers: the normalised email or the E.164 phone, or the reason it is invalid.
     Silver joins it by (kind, raw_value, country_code)."""
+    refuse_without_configured_key(STAGE)
     # read-write: a fresh warehouse file does not exist yet, and read-only cannot create it
     with warehouse.connect() as connection:
         raw_contacts = read_raw_contacts(connection)

@@ -12,6 +12,7 @@ from typing import Final
 
 import dagster as dg
 
+from platform_assets.domains.customer.pii_key_guard import refuse_without_configured_key
 from platform_assets.domains.customer.raw_schemas import BRONZE_CONTRACTS, BRONZE_TABLE_MODELS
 from platform_assets.ingestion.raw_asset import RawLanding, raw_table_asset
 from platform_assets.stages import DeliveryStage, Sla
@@ -28,6 +29,7 @@ CUSTOMER_LANDING: Final = RawLanding(
     runbook=CUSTOMER_RUNBOOK,
     source_key="customer_source",
     layer="bronze",
+    preflight=refuse_without_configured_key,
 )
 
 BRONZE_TABLES: Final = {

@@ -13,6 +13,7 @@ stores. The tests compare every pseudonym with :func:`hmac.new`.
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Final
@@ -20,11 +21,14 @@ from urllib.parse import urlparse
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
-from platform_assets.integrations.dbt.pii_key import pii_hmac_key
+from platform_assets.integrations.dbt.pii_key import PII_HMAC_KEY_ENV, pii_hmac_key
 
 #: The session variables the ``duckdb__pii_hmac`` macro reads.
 INNER_PAD_VARIABLE: Final = "pii_hmac_inner_pad"
 OUTER_PAD_VARIABLE: Final = "pii_hmac_outer_pad"
+#: Where the key came from (``environment`` or ``file``): Beta and GA customer models
+#: refuse the generated key file (``require_pii_key_for_stage`` macro).
+KEY_ORIGIN_VARIABLE: Final = "pii_hmac_key_origin"
 
 
 def hmac_sha256_pads(key: bytes) -> tuple[bytes, bytes]:
@@ -60,6 +64,8 @@ class Plugin(BasePlugin):
         inner, outer = self._pads
         connection.execute(f"set variable {INNER_PAD_VARIABLE} = ?", [inner])
         connection.execute(f"set variable {OUTER_PAD_VARIABLE} = ?", [outer])
+        origin = "environment" if os.environ.get(PII_HMAC_KEY_ENV, "").strip() else "file"
+        connection.execute(f"set variable {KEY_ORIGIN_VARIABLE} = ?", [origin])
 
     def configure_connection(self, conn: Any) -> None:
         self._set_pads(conn)

@@ -12,6 +12,11 @@ import dagster as dg
 import polars as pl
 import pyarrow as pa
 
+from platform_assets.checks.column_stability import (
+    column_stability_result,
+    column_stability_spec,
+    previous_columns,
+)
 from platform_assets.domains.customer.identity_resolution.model import load_model
 from platform_assets.domains.customer.identity_resolution.resolution import (
     Resolution,
@@ -21,6 +26,7 @@ from platform_assets.domains.customer.identity_resolution.schemas import (
     CustomerMatchReview,
     CustomerSourceXref,
 )
+from platform_assets.domains.customer.pii_key_guard import refuse_without_configured_key
 from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.integrations.pandera import (
     PanderaSchema,
@@ -40,6 +46,7 @@ from platform_assets.stages.contract_metadata import (
     RUNBOOK_KEY,
     STAGE_DEFAULTS_TAG,
     primary_key_metadata,
+    written_column_schema,
 )
 from platform_assets.stages.stage_defaults import alert_route, default_retry_policy
 
@@ -108,6 +115,8 @@ REVIEW_STAGE: Final = DeliveryStage.BETA
     check_specs=[
         pandera_check_spec(CustomerSourceXref, XREF_KEY, XREF_STAGE),
         pandera_check_spec(CustomerMatchReview, REVIEW_KEY, REVIEW_STAGE),
+        column_stability_spec(XREF_KEY, XREF_STAGE),
+        column_stability_spec(REVIEW_KEY, REVIEW_STAGE),
     ],
     retry_policy=default_retry_policy(XREF_STAGE),
     pool=WAREHOUSE_POOL,
@@ -117,31 +126,51 @@ def customer_identity_resolution(
 ) -> Iterator[Any]:
     """Links silver's customer records with the trained model (no training here), clusters
     the links into customers and replaces both gold tables in one transaction."""
+    refuse_without_configured_key(XREF_STAGE)
     model = load_model()
     resolution = resolve_customers(warehouse, model)
     context.log.info(
         f"model {model.version}: {resolution.records} records, {resolution.clusters} "
         f"customers, {resolution.review_pairs.num_rows} pairs to review; {resolution.seconds}"
     )
-    yield dg.MaterializeResult(
-        asset_key=XREF_KEY, metadata=_xref_metadata(resolution, model.version)
-    )
-    yield dg.MaterializeResult(
-        asset_key=REVIEW_KEY,
-        metadata={
-            "dagster/row_count": resolution.review_pairs.num_rows,
-            "review_band": f"[{model.review_lower}, {model.threshold})",
-            "model_version": model.version,
-        },
-    )
     written = (
-        (CustomerSourceXref, resolution.xref, XREF_STAGE, XREF_KEY),
-        (CustomerMatchReview, resolution.review_pairs, REVIEW_STAGE, REVIEW_KEY),
+        (
+            CustomerSourceXref,
+            resolution.xref,
+            XREF_STAGE,
+            XREF_KEY,
+            _xref_metadata(resolution, model.version),
+        ),
+        (
+            CustomerMatchReview,
+            resolution.review_pairs,
+            REVIEW_STAGE,
+            REVIEW_KEY,
+            {
+                "dagster/row_count": resolution.review_pairs.num_rows,
+                "review_band": f"[{model.review_lower}, {model.threshold})",
+                "model_version": model.version,
+            },
+        ),
     )
-    for schema, table, stage, key in written:
-        yield validate_with_pandera(
-            schema, _frame(table), stage=stage, asset_key=key, schema_version=VERSION
+    for schema, table, stage, key, metadata in written:
+        frame = _frame(table)
+        columns = {column: str(dtype) for column, dtype in frame.schema.items()}
+        # read before this materialization is recorded: the columns of the previous run
+        previous = previous_columns(context.instance, key)
+        yield dg.MaterializeResult(
+            asset_key=key,
+            metadata={
+                **metadata,
+                COLUMN_SCHEMA_KEY: written_column_schema(
+                    columns, column_schema_from_pandera(schema)
+                ),
+            },
         )
+        yield validate_with_pandera(
+            schema, frame, stage=stage, asset_key=key, schema_version=VERSION
+        )
+        yield column_stability_result(previous, columns, stage=stage, asset_key=key)
 
 
 def _frame(table: pa.Table) -> pl.DataFrame:
