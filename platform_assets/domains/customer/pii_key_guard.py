@@ -5,13 +5,21 @@ dbt models apply the same rule in their pre-hook (``require_pii_key_for_stage`` 
 
 from __future__ import annotations
 
+import dagster as dg
+
+from platform_assets.integrations.dbt.pii_key import PiiKeyError
 from platform_assets.privacy.key_policy import require_pii_key_for_stage
 from platform_assets.stages import DeliveryStage
 
 
 def refuse_without_configured_key(stage: DeliveryStage) -> None:
-    """Raises ``PiiKeyError`` naming ``PLATFORM_PII_HMAC_KEY`` for a Beta or GA asset when
-    it is not set. The key itself is not needed here (no data directory is consulted):
-    from Beta on only the environment's key is acceptable."""
-    if stage >= DeliveryStage.BETA:
+    """Fails the step, not retried (a missing secret does not appear by waiting), naming
+    ``PLATFORM_PII_HMAC_KEY`` when a Beta or GA asset runs without it. The key itself is
+    not needed here: from Beta on only the environment's key is acceptable, so no data
+    directory is consulted."""
+    if stage < DeliveryStage.BETA:
+        return
+    try:
         require_pii_key_for_stage(stage, None)
+    except PiiKeyError as error:
+        raise dg.Failure(description=str(error), allow_retries=False) from error
