@@ -1,7 +1,10 @@
-"""Customer domain benchmark, the identity-resolution part.
+"""Customer domain benchmark: identity resolution, the whole domain end to end, and the
+gold query.
 
-    .venv/bin/python -m benchmarks.bench_customer              # both measurements
+    .venv/bin/python -m benchmarks.bench_customer              # every measurement
     .venv/bin/python -m benchmarks.bench_customer --quality-records 100000 --scale-records 1000000
+    .venv/bin/python -m benchmarks.bench_customer --quality-records 0 --scale-records 0 \
+        --end-to-end-records 100000 1000000 --gold-customers 0
 
 1. Quality: precision, recall and F1 of the pairwise links (two records are linked when
    the resolution puts them in one customer) against the demo's truth labels
@@ -12,7 +15,18 @@
    gold) at a million source records, in a child process so its peak RSS is its own.
    Target: <= 120 s on the 2-core benchmark machine.
 
-Figures go to ``benchmarks/results/customer.json`` under ``identity_resolution``.
+3. End to end: the project's ``customer_refresh`` job (every asset of the domain) on the
+   demo source sized to about ``--end-to-end-records`` source records, on a fresh
+   warehouse and Dagster instance, in a fresh interpreter (``customer_dagster_run.py``):
+   total wall time, the split between ingestion (the bronze assets), contact validation,
+   dbt (silver and gold, with their tests) and resolution from the run's step timings, and
+   peak memory.
+4. The gold query (``customer_gold_query.py``): one customer with their source records
+   and the last 30 days of weather where they live, at ``--gold-customers`` customers.
+   Target: under 1 s.
+
+Figures go to ``benchmarks/results/customer.json`` under ``identity_resolution``,
+``end_to_end`` and ``gold_query``.
 """
 
 from __future__ import annotations
@@ -31,6 +45,8 @@ import pyarrow as pa
 
 from benchmarks._results import RESULTS_DIR, write_results
 from benchmarks.customer_demo_records import demo_silver_records
+from benchmarks.customer_end_to_end import run_end_to_end
+from benchmarks.customer_gold_query import measure_gold_query
 from platform_assets.domains.customer.demo_source.population import DEFAULT_SEED
 from platform_assets.domains.customer.demo_source.truth import true_pairs
 from platform_assets.domains.customer.identity_resolution.linkage import link_records
@@ -112,6 +128,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quality-records", type=int, default=100_000)
     parser.add_argument("--scale-records", type=int, default=1_000_000)
+    parser.add_argument(
+        "--end-to-end-records",
+        type=int,
+        nargs="*",
+        default=[1_000_000],
+        help="demo source records of each end-to-end run (none: skip)",
+    )
+    parser.add_argument("--gold-customers", type=int, default=1_000_000)
+    parser.add_argument("--gold-lookups", type=int, default=50)
     parser.add_argument("--child-scale", type=int, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.child_scale:
@@ -135,13 +160,25 @@ def main() -> None:
             text=True,
         )
         figures["scale"] = json.loads(child.stdout.strip().splitlines()[-1])
+    end_to_end = {str(records): run_end_to_end(records) for records in arguments.end_to_end_records}
+    for records, run in end_to_end.items():
+        print(records, json.dumps(run["seconds_by_phase"]), run["total_seconds"], flush=True)
+    gold_query = None
+    if arguments.gold_customers:
+        gold_query = measure_gold_query(arguments.gold_customers, arguments.gold_lookups)
+        print(json.dumps(gold_query, indent=2), flush=True)
     existing = RESULTS_DIR / "customer.json"
     document = json.loads(existing.read_text()) if existing.exists() else {}
     document.pop("measured_at", None)
     document.pop("machine", None)
-    # a run of one part keeps the other part's last figures (and the lead's end-to-end ones)
+    # a run of one part keeps the other parts' last figures
     resolution = {**document.get("identity_resolution", {}), **figures}
-    write_results("customer", {**document, "identity_resolution": resolution})
+    runs = {**document.get("end_to_end", {}), **end_to_end}
+    gold = gold_query or document.get("gold_query", {})
+    write_results(
+        "customer",
+        {**document, "identity_resolution": resolution, "end_to_end": runs, "gold_query": gold},
+    )
 
 
 if __name__ == "__main__":
