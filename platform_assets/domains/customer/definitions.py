@@ -14,8 +14,7 @@ from platform_assets.domains.customer.identity_resolution.assets import (
 )
 from platform_assets.domains.customer.raw_assets import CUSTOMER_LANDING, bronze_assets
 from platform_assets.domains.customer.refresh_schedule import (
-    customer_refresh_job,
-    customer_refresh_schedule,
+    CUSTOMER_REFRESH,
     retention_purge_job,
     retention_purge_schedule,
 )
@@ -30,7 +29,7 @@ defs = dg.Definitions(
         customer_data_quality,
         customer_retention_purge,
     ],
-    jobs=[customer_refresh_job, retention_purge_job],
-    schedules=[customer_refresh_schedule, retention_purge_schedule],
+    jobs=[CUSTOMER_REFRESH.job, retention_purge_job],
+    schedules=[CUSTOMER_REFRESH.schedule, retention_purge_schedule],
     resources={CUSTOMER_LANDING.source_key: customer_source_from_env()},
 )

@@ -10,13 +10,13 @@ import dagster as dg
 from platform_assets.domains.dora.dashboards.asset import dora_dashboards
 from platform_assets.domains.dora.quality_checks import quality_checks
 from platform_assets.domains.dora.raw_assets import DORA_LANDING, raw_assets
-from platform_assets.domains.dora.refresh_schedule import dora_refresh_job, dora_refresh_schedule
+from platform_assets.domains.dora.refresh_schedule import DORA_REFRESH
 from platform_assets.domains.dora.sources import dora_source_from_env
 
 defs = dg.Definitions(
     assets=[*raw_assets, dora_dashboards],
     asset_checks=quality_checks,
-    jobs=[dora_refresh_job],
-    schedules=[dora_refresh_schedule],
+    jobs=[DORA_REFRESH.job],
+    schedules=[DORA_REFRESH.schedule],
     resources={DORA_LANDING.source_key: dora_source_from_env()},
 )
