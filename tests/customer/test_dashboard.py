@@ -17,8 +17,8 @@ import duckdb
 import pytest
 from markupsafe import escape
 
+from platform_assets.dashboards.files import DASHBOARDS_DIR_ENV
 from platform_assets.domains.customer.dashboards.asset import UPSTREAM, customer_data_quality
-from platform_assets.domains.customer.dashboards.files import DASHBOARDS_DIR_ENV
 from platform_assets.domains.customer.dashboards.last_loads import last_loads
 from platform_assets.domains.customer.dashboards.page import render_dashboard
 from platform_assets.domains.customer.dashboards.sections import TABLES_READ

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from platform_assets.domains.dora.dashboards import formatting as fmt
+from platform_assets.dashboards import formatting as fmt
+from platform_assets.domains.dora.dashboards import axes
 from platform_assets.domains.dora.dashboards.charts import (
     Series,
     Span,
@@ -26,7 +27,7 @@ CHARTS = ENVIRONMENT.get_template("charts.html").module
 def _weekly(*values: float | None, bars: bool = False, title: str = "chart") -> str:
     labels = [f"w{index}" for index in range(1, len(values) + 1)]
     chart = WeeklyChart(
-        title, str, fmt.count_tick, labels, [Series("value", "#000", values)], bars=bars
+        title, str, axes.count_tick, labels, [Series("value", "#000", values)], bars=bars
     )
     return str(CHARTS.weekly_chart(chart))
 

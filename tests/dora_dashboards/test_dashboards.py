@@ -16,9 +16,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from platform_assets.domains.dora.dashboards import formatting as fmt
+from platform_assets.dashboards import formatting as fmt
+from platform_assets.dashboards.files import DASHBOARDS_DIR_ENV
 from platform_assets.domains.dora.dashboards.asset import UPSTREAM_MARTS, dora_dashboards
-from platform_assets.domains.dora.dashboards.files import DASHBOARDS_DIR_ENV
 from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
 from tests.dora_dashboards.conftest import DemoMarts
 

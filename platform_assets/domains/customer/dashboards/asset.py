@@ -15,7 +15,8 @@ from typing import Final
 import dagster as dg
 import polars as pl
 
-from platform_assets.domains.customer.dashboards.files import customer_dashboards_dir, write_page
+from platform_assets.dashboards.asset import dashboard_asset
+from platform_assets.dashboards.files import PAGE_COLUMNS, dashboards_dir, write_page
 from platform_assets.domains.customer.dashboards.last_loads import last_loads
 from platform_assets.domains.customer.dashboards.page import render_dashboard
 from platform_assets.domains.customer.dashboards.quarantine import TABLE as QUARANTINE_TABLE
@@ -23,12 +24,12 @@ from platform_assets.domains.customer.dashboards.schema import CustomerDataQuali
 from platform_assets.domains.customer.dashboards.sections import TABLES_READ
 from platform_assets.domains.customer.dashboards.tables import BRONZE_KEYS, asset_key
 from platform_assets.integrations.duckdb import Warehouse
-from platform_assets.staged_assets import staged_asset
-from platform_assets.stages import DeliveryStage, Sla
 
 OWNERS: Final = ["team:customer-data"]
 VERSION: Final = "1.0.0"
 RUNBOOK: Final = "docs/runbooks/customer.md"
+#: The domain's folder under the dashboards directory.
+DOMAIN_FOLDER: Final = "customer"
 
 #: The tables the page reads (``ops.quarantine`` through the bronze loads that write it),
 #: as asset keys: lineage shows the page downstream of each.
@@ -38,17 +39,14 @@ UPSTREAM: Final = sorted(
 )
 
 
-@staged_asset(
-    stage=DeliveryStage.ALPHA,
+@dashboard_asset(
+    name="customer_data_quality",
     domain="customer",
-    layer="dashboards",
     schema=CustomerDataQuality,
     owners=OWNERS,
     version=VERSION,
-    sla=Sla(freshness_hours=24),
-    runbook=RUNBOOK,
     deps=UPSTREAM,
-    name="customer_data_quality",
+    runbook=RUNBOOK,
 )
 def customer_data_quality(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Output:
     """The customer domain's data-quality page, offline HTML: invalid values per source,
@@ -60,23 +58,18 @@ def customer_data_quality(context: dg.AssetExecutionContext, warehouse: Warehous
     loads = last_loads(context.instance)
     with warehouse.connect(read_only=True) as connection:
         dashboard = render_dashboard(connection, loads)
-    path, size = write_page(customer_dashboards_dir(), dashboard.key, dashboard.html)
+    page = write_page(dashboards_dir() / DOMAIN_FOLDER, dashboard.key, dashboard.html)
     missing = ", ".join(dashboard.tables_missing) or None
-    context.log.info(f"wrote {path}" + (f"; not built yet: {missing}" if missing else ""))
+    context.log.info(f"wrote {page.path}" + (f"; not built yet: {missing}" if missing else ""))
     frame = pl.DataFrame(
-        [{"dashboard": dashboard.key, "path": str(path), "bytes": size, "tables_missing": missing}],
-        schema={
-            "dashboard": pl.String,
-            "path": pl.String,
-            "bytes": pl.Int64,
-            "tables_missing": pl.String,
-        },
+        [{**page.row(), "tables_missing": missing}],
+        schema={**PAGE_COLUMNS, "tables_missing": pl.String},
     )
     return dg.Output(
         frame,
         metadata={
-            "dashboard": dg.MetadataValue.path(str(path)),
-            "link": dg.MetadataValue.md(f"[{dashboard.title}]({path.as_uri()})"),
+            "dashboard": dg.MetadataValue.path(str(page.path)),
+            "link": dg.MetadataValue.md(f"[{dashboard.title}]({page.path.as_uri()})"),
             "tables_missing": dg.MetadataValue.int(len(dashboard.tables_missing)),
         },
     )

@@ -1,8 +1,9 @@
 """Rendering the data-quality page: the sections' figures and the last loads, written
 out by Jinja2 templates (``templates/``).
 
-Autoescaping is on, so text from the warehouse (source names, columns, reasons) shows as
-text wherever it lands; a reason that reads ``<script>`` never runs.
+The environment is the dashboards library's (``platform_assets.dashboards``): it
+escapes every value from the warehouse (source names, columns, reasons), so a reason
+that reads ``<script>`` never runs.
 """
 
 from __future__ import annotations
@@ -12,30 +13,15 @@ from dataclasses import dataclass
 from typing import Final
 
 import duckdb
-import jinja2
 
-from platform_assets.domains.customer.dashboards import formatting as fmt
+from platform_assets.dashboards.environment import dashboard_environment
 from platform_assets.domains.customer.dashboards.last_loads import FIGURES, LastLoad
 from platform_assets.domains.customer.dashboards.sections import build_sections
 
 KEY: Final = "data_quality"
 TITLE: Final = "Customer data quality"
 
-
-def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader(__package__ or __name__, "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.globals["MISSING"] = fmt.MISSING
-    environment.filters.update(number=fmt.number, rate=fmt.rate, instant=fmt.instant)
-    return environment
-
-
-ENVIRONMENT: Final = _environment()
+ENVIRONMENT: Final = dashboard_environment(__package__ or __name__)
 
 
 @dataclass(frozen=True)

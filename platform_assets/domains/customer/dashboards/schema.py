@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandera.polars as pa
+from platform_assets.dashboards.schema import DashboardPages, column
 
 
-def _field(description: str, **checks: Any) -> Any:
-    return pa.Field(description=description, metadata={"pii": False}, **checks)
-
-
-class CustomerDataQuality(pa.DataFrameModel):
-    dashboard: str = _field("The page, also the HTML file's name: data_quality.", unique=True)
-    path: str = _field("Absolute path of the HTML file written.")
-    bytes: int = _field("Size of the HTML file in bytes.", ge=1)
-    tables_missing: str = _field(
+class CustomerDataQuality(DashboardPages):
+    dashboard: str = column("The page, also the HTML file's name: data_quality.", unique=True)
+    tables_missing: str = column(
         "The tables the page reads that were not built yet (comma-separated; their "
         "sections say so on the page); null when every table was there.",
         nullable=True,

@@ -16,13 +16,13 @@ from typing import Final
 import dagster as dg
 import polars as pl
 
+from platform_assets.dashboards.asset import dashboard_asset
+from platform_assets.dashboards.files import dashboards_dir
 from platform_assets.domains.dora.dashboards import MARTS_READ, render_dashboards
-from platform_assets.domains.dora.dashboards.files import dashboards_dir, write_dashboards
+from platform_assets.domains.dora.dashboards.files import write_dashboards
 from platform_assets.domains.dora.dashboards.page import NAVIGATION
 from platform_assets.domains.dora.dashboards.schema import DoraDashboards
 from platform_assets.integrations.duckdb import Warehouse
-from platform_assets.staged_assets import staged_asset
-from platform_assets.stages import DeliveryStage, Sla
 
 OWNERS: Final = ["team:dora-metrics"]
 VERSION: Final = "1.0.0"
@@ -32,16 +32,13 @@ VERSION: Final = "1.0.0"
 UPSTREAM_MARTS: Final = [dg.AssetKey(["marts", mart]) for mart in MARTS_READ]
 
 
-@staged_asset(
-    stage=DeliveryStage.ALPHA,
+@dashboard_asset(
+    name="dora_dashboards",
     domain="dora",
-    layer="dashboards",
     schema=DoraDashboards,
     owners=OWNERS,
     version=VERSION,
-    sla=Sla(freshness_hours=24),
     deps=UPSTREAM_MARTS,
-    name="dora_dashboards",
 )
 def dora_dashboards(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Output:
     """Self-contained HTML dashboards of the DORA metrics, one per metric family

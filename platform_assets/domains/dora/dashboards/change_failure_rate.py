@@ -12,7 +12,8 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from platform_assets.domains.dora.dashboards import formatting as fmt
+from platform_assets.dashboards import formatting as fmt
+from platform_assets.domains.dora.dashboards import axes
 from platform_assets.domains.dora.dashboards.charts import WeeklyChart
 from platform_assets.domains.dora.dashboards.levels import read_levels
 from platform_assets.domains.dora.dashboards.page import Dashboard, render_page
@@ -50,7 +51,9 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
         trend=weekly_trend(
             [
                 TrendChart(
-                    WeeklyChart("change failure and rework rate per week", fmt.rate, fmt.rate_tick),
+                    WeeklyChart(
+                        "change failure and rework rate per week", fmt.rate, axes.rate_tick
+                    ),
                     [
                         TrendLine(
                             failures, "change_failure_rate", "change failure rate", FAILURE_COLOR

@@ -12,7 +12,8 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from platform_assets.domains.dora.dashboards import formatting as fmt
+from platform_assets.dashboards import formatting as fmt
+from platform_assets.domains.dora.dashboards import axes
 from platform_assets.domains.dora.dashboards.charts import WeeklyChart
 from platform_assets.domains.dora.dashboards.levels import read_frequency_levels
 from platform_assets.domains.dora.dashboards.page import Dashboard, render_page
@@ -55,7 +56,7 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
             [
                 TrendChart(
                     WeeklyChart(
-                        "deployments per week", fmt.number, fmt.count_tick, bars=True, height=170
+                        "deployments per week", fmt.number, axes.count_tick, bars=True, height=170
                     ),
                     [TrendLine(frequency, "deployment_count", "deployments", DEPLOYMENTS_COLOR)],
                 ),
@@ -63,7 +64,7 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
                     WeeklyChart(
                         "deployment success rate per week",
                         fmt.rate,
-                        fmt.rate_tick,
+                        axes.rate_tick,
                         y_max=1.0,
                         height=150,
                     ),

@@ -14,7 +14,8 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from platform_assets.domains.dora.dashboards import formatting as fmt
+from platform_assets.dashboards import formatting as fmt
+from platform_assets.domains.dora.dashboards import axes
 from platform_assets.domains.dora.dashboards.charts import StackedBars, StackedRow, WeeklyChart
 from platform_assets.domains.dora.dashboards.levels import read_levels
 from platform_assets.domains.dora.dashboards.page import Dashboard, render_page
@@ -62,7 +63,7 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
         trend=weekly_trend(
             [
                 TrendChart(
-                    WeeklyChart("lead time per week", fmt.hours, fmt.hours_tick),
+                    WeeklyChart("lead time per week", fmt.hours, axes.hours_tick),
                     [
                         TrendLine(lead, column, name, color, dashed)
                         for name, column, color, dashed in PERCENTILE_SERIES

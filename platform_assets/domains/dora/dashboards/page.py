@@ -1,9 +1,9 @@
 """Rendering a dashboard: the page modules gather figures and chart specs, and a Jinja2
 template per page (``templates/``, extending ``base.html``) writes them out.
 
-Autoescaping is on for every template, so text from the warehouse (service names,
-incident ids, severities) shows as text wherever it lands, in element content and
-attribute values alike; a service named ``<script>`` never runs.
+The environment is the dashboards library's (``platform_assets.dashboards``): it
+escapes every value from the warehouse (service names, incident ids, severities), so a
+service named ``<script>`` never runs.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Final
 
-import jinja2
 from markupsafe import Markup
 
+from platform_assets.dashboards.environment import dashboard_environment
 from platform_assets.domains.dora.dashboards import charts
-from platform_assets.domains.dora.dashboards import formatting as fmt
 
 #: The dashboards, in navigation order: file stem (and template name) and title.
 NAVIGATION: Final = (
@@ -28,28 +27,15 @@ NAVIGATION: Final = (
 TITLES: Final = dict(NAVIGATION)
 
 
-def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader(__package__ or __name__, "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.globals.update(
-        LEFT=charts.LEFT,
-        RIGHT=charts.RIGHT,
-        TOP=charts.TOP,
-        BOTTOM=charts.BOTTOM,
-        MISSING=fmt.MISSING,
-    )
-    environment.filters.update(
-        hours=fmt.hours, rate=fmt.rate, number=fmt.number, instant=fmt.instant
-    )
-    return environment
-
-
-ENVIRONMENT: Final = _environment()
+#: The DORA templates (``templates/``) over the library's layout and stylesheet, with
+#: the chart margins the chart macros lay out by.
+ENVIRONMENT: Final = dashboard_environment(
+    __package__ or __name__,
+    LEFT=charts.LEFT,
+    RIGHT=charts.RIGHT,
+    TOP=charts.TOP,
+    BOTTOM=charts.BOTTOM,
+)
 
 
 @functools.lru_cache(maxsize=256)

@@ -15,7 +15,8 @@ from typing import Any, Final
 import duckdb
 import polars as pl
 
-from platform_assets.domains.dora.dashboards import formatting as fmt
+from platform_assets.dashboards import formatting as fmt
+from platform_assets.domains.dora.dashboards import axes
 from platform_assets.domains.dora.dashboards.charts import Span, Timeline, WeeklyChart
 from platform_assets.domains.dora.dashboards.levels import read_levels
 from platform_assets.domains.dora.dashboards.page import Dashboard, render_page
@@ -58,7 +59,7 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
         trend=weekly_trend(
             [
                 TrendChart(
-                    WeeklyChart("median recovery time per week", fmt.hours, fmt.hours_tick),
+                    WeeklyChart("median recovery time per week", fmt.hours, axes.hours_tick),
                     [
                         TrendLine(
                             recovery,

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandera.polars as pa
+from platform_assets.dashboards.schema import DashboardPages, column
 
 
-def _field(description: str, **checks: Any) -> Any:
-    return pa.Field(description=description, metadata={"pii": False}, **checks)
-
-
-class DoraDashboards(pa.DataFrameModel):
-    dashboard: str = _field(
+class DoraDashboards(DashboardPages):
+    dashboard: str = column(
         "The dashboard: deployment_frequency, lead_time, change_failure_rate or "
         "recovery_time; also the HTML file's name.",
         unique=True,
     )
-    path: str = _field("Absolute path of the HTML file written.")
-    bytes: int = _field("Size of the HTML file in bytes.", ge=1)
-    generated_for_period: str = _field(
+    generated_for_period: str = column(
         "Span of the calendar weeks the dashboard shows, as an ISO 8601 interval of days "
         "(2026-09-28/2026-11-01); null when its marts hold no week yet.",
         nullable=True,

@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
+from platform_assets.domains.dora.dashboards.axes import short_day
 from platform_assets.domains.dora.dashboards.charts import Series, WeeklyChart
-from platform_assets.domains.dora.dashboards.formatting import short_day
 from platform_assets.domains.dora.dashboards.reading import services, week_starts
 
 

@@ -1,9 +1,10 @@
 """Human-readable numbers for the dashboards: durations, rates, counts and times. The
-templates use them as filters (``{{ value|hours }}``)."""
+environment (``environment.py``) installs them as template filters
+(``{{ value|hours }}``); a domain's Python uses them for text it builds itself."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Final
 
 MISSING: Final = "\u2013"  # en dash: no value
@@ -31,21 +32,3 @@ def number(value: float | None, decimals: int = 0) -> str:
 def instant(value: datetime | None) -> str:
     """UTC timestamps as stored, to the minute."""
     return MISSING if value is None else value.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def short_day(value: date) -> str:
-    """Axis labels: '10-26'."""
-    return value.strftime("%m-%d")
-
-
-def hours_tick(value: float) -> str:
-    """Axis ticks: round hours, '48 h'."""
-    return f"{value:g} h"
-
-
-def rate_tick(value: float) -> str:
-    return f"{value * 100:g} %"
-
-
-def count_tick(value: float) -> str:
-    return f"{value:g}"
