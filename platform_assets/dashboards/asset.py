@@ -19,7 +19,6 @@ DAILY: Final = Sla(freshness_hours=24)
 
 def dashboard_asset(
     *,
-    name: str,
     domain: str,
     schema: PanderaSchema,
     owners: Sequence[str],
@@ -29,8 +28,8 @@ def dashboard_asset(
     stage: DeliveryStage = DeliveryStage.ALPHA,
     sla: Sla = DAILY,
 ) -> Callable[[Callable[..., Any]], dg.AssetsDefinition]:
-    """The asset ``dashboards/<name>`` of ``domain``, downstream of the tables its pages
-    read (``deps``); Alpha and rebuilt daily unless the domain says otherwise."""
+    """The asset ``dashboards/<function name>`` of ``domain``, downstream of the tables
+    its pages read (``deps``); Alpha and rebuilt daily unless the domain says otherwise."""
     return staged_asset(
         stage=stage,
         domain=domain,
@@ -41,5 +40,4 @@ def dashboard_asset(
         sla=sla,
         runbook=runbook,
         deps=deps,
-        name=name,
     )

@@ -17,13 +17,12 @@ import duckdb
 import pytest
 from markupsafe import escape
 
-from platform_assets.dashboards.files import DASHBOARDS_DIR_ENV
 from platform_assets.domains.customer.dashboards.asset import UPSTREAM, customer_data_quality
 from platform_assets.domains.customer.dashboards.last_loads import last_loads
 from platform_assets.domains.customer.dashboards.page import render_dashboard
 from platform_assets.domains.customer.dashboards.sections import TABLES_READ
 from platform_assets.ingestion.ops_tables import create_ops_tables
-from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
+from tests.dashboards.materializing import materialize_dashboard
 
 #: Personal values of the input: in bronze, in the quarantine's keys and payloads, in
 #: the record ids of the xref and the review queue. None may reach the page.
@@ -145,16 +144,7 @@ class Materialized:
 
 
 def materialize(warehouse: Path, dashboards: Path, instance: dg.DagsterInstance) -> Materialized:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(DASHBOARDS_DIR_ENV, str(dashboards))
-        result = dg.materialize(
-            [customer_data_quality],
-            resources={
-                "warehouse": Warehouse(database=str(warehouse)),
-                "warehouse_io_manager": WarehouseIOManager(database=str(warehouse)),
-            },
-            instance=instance,
-        )
+    result = materialize_dashboard(customer_data_quality, warehouse, dashboards, instance)
     directory = dashboards / "customer"
     page = directory / "data_quality.html"
     return Materialized(result, warehouse, directory, page.read_text(encoding="utf-8"))

@@ -23,7 +23,6 @@ class ExamplePages(DashboardPages):
 
 def _declare(**options: Any) -> dg.AssetsDefinition:
     @dashboard_asset(
-        name="example_pages",
         domain="example",
         schema=ExamplePages,
         owners=["team:example"],

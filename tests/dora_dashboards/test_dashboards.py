@@ -17,9 +17,8 @@ import polars as pl
 import pytest
 
 from platform_assets.dashboards import formatting as fmt
-from platform_assets.dashboards.files import DASHBOARDS_DIR_ENV
 from platform_assets.domains.dora.dashboards.asset import UPSTREAM_MARTS, dora_dashboards
-from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
+from tests.dashboards.materializing import materialize_dashboard
 from tests.dora_dashboards.conftest import DemoMarts
 
 DASHBOARD_KEYS = ("deployment_frequency", "lead_time", "change_failure_rate", "recovery_time")
@@ -42,15 +41,7 @@ def materialized(
     warehouse = workdir / "warehouse.duckdb"
     shutil.copyfile(demo_marts.path, warehouse)
     directory = workdir / "dashboards"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(DASHBOARDS_DIR_ENV, str(directory))
-        result = dg.materialize(
-            [dora_dashboards],
-            resources={
-                "warehouse": Warehouse(database=str(warehouse)),
-                "warehouse_io_manager": WarehouseIOManager(database=str(warehouse)),
-            },
-        )
+    result = materialize_dashboard(dora_dashboards, warehouse, directory)
     pages = {path.stem: path.read_text(encoding="utf-8") for path in directory.glob("*.html")}
     yield Materialized(result, warehouse, directory, pages)
 

@@ -40,7 +40,6 @@ UPSTREAM: Final = sorted(
 
 
 @dashboard_asset(
-    name="customer_data_quality",
     domain="customer",
     schema=CustomerDataQuality,
     owners=OWNERS,

@@ -33,7 +33,6 @@ UPSTREAM_MARTS: Final = [dg.AssetKey(["marts", mart]) for mart in MARTS_READ]
 
 
 @dashboard_asset(
-    name="dora_dashboards",
     domain="dora",
     schema=DoraDashboards,
     owners=OWNERS,
