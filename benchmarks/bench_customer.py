@@ -22,7 +22,8 @@ gold query.
    dbt (silver and gold, with their tests) and resolution from the run's step timings, and
    peak memory.
 4. The gold query (``customer_gold_query.py``): one customer with their source records
-   and the last 30 days of weather where they live, at ``--gold-customers`` customers.
+   and the last 30 days of weather where they live, at ``--gold-customers`` customers,
+   with the tables in the random order the build leaves and sorted by their lookup keys.
    Target: under 1 s.
 
 Figures go to ``benchmarks/results/customer.json`` under ``identity_resolution``,

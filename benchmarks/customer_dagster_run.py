@@ -25,7 +25,7 @@ STARTED = time.perf_counter()
 
 import dagster as dg  # noqa: E402
 
-from benchmarks.dora_dagster_run import _dbt_node_seconds, _step_seconds  # noqa: E402
+from benchmarks.dora_dagster_run import run_figures  # noqa: E402
 from platform_assets.definitions import defs  # noqa: E402
 
 IMPORTED = time.perf_counter()
@@ -95,27 +95,10 @@ def main() -> None:
     output = Path(sys.argv[1])
     job = defs.resolve_job_def(JOB_NAME)
     with dg.DagsterInstance.get() as instance, TreeRssSampler() as sampler:
-        before = time.perf_counter()
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
-        executed = time.perf_counter()
-        evaluations = result.get_asset_check_evaluations()
-        figures = {
-            "success": result.success,
-            "import_seconds": round(IMPORTED - STARTED, 2),
-            "execute_seconds": round(executed - before, 2),
-            "steps": _step_seconds(instance, result.run_id),
-            "dbt_nodes": _dbt_node_seconds(result),
-            "bronze_rows": _landed_rows(result),
-            "checks": len(evaluations),
-            "failed_checks": sorted(
-                f"{e.asset_key.to_user_string()}:{e.check_name}"
-                for e in evaluations
-                if not e.passed
-            ),
-            "materializations": len(result.get_asset_materialization_events()),
-            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "peak_rss_mib_with_children_sampled": round(sampler.peak_kib / 1024),
-        }
+        result, figures = run_figures(instance, job, IMPORTED - STARTED)
+        figures["bronze_rows"] = _landed_rows(result)
+        figures["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        figures["peak_rss_mib_with_children_sampled"] = round(sampler.peak_kib / 1024)
     figures["process_seconds"] = round(time.perf_counter() - STARTED, 2)
     output.write_text(json.dumps(figures, indent=2))
 

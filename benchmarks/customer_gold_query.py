@@ -8,20 +8,25 @@ it reads in their real shapes and sizes, so they are synthesised here with SQL:
 ``silver.customer_records`` (1.64 source records per customer on average, the demo's
 shares 55/30/11/4 % of one to four records), ``silver.customer_weather_daily`` (every
 reference postal area by 45 days, the demo's window) and ``gold.fct_customer_weather``
-(each customer by the 30 days of the window, as its model builds it). Every table is
-written in a random order of its keys, as the models' group-bys and hash joins leave
-them, and has no index: what is measured is DuckDB scanning with its zone maps, not an
-ordering the real build does not give.
+(each customer by the 30 days of the window, as its model builds it). No table has an
+index. Two variants of the same rows:
+
+- ``random_order``: every table in a random order of its keys, as the models' group-bys
+  and hash joins leave them; what the project builds today.
+- ``ordered_by_key``: every table sorted by the key it is looked up by, so DuckDB's zone
+  maps skip the row groups that cannot hold the key (what an ``order by`` in the models
+  would buy).
 
 The consumer's query is one statement (``CONSUMER_QUERY``) with the customer key as its
-parameter. Timed in a fresh process: the first query after opening the warehouse (cold:
-DuckDB's buffer cache empty; the operating system's file cache may hold the file), then
-``lookups`` random customer keys.
+parameter. Each variant is timed in a fresh process: the first query after opening the
+warehouse (cold: DuckDB's buffer cache empty; the operating system's file cache may hold
+the file), then ``lookups`` random customer keys; the variants alternate ``rounds`` times.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import subprocess
 import sys
@@ -182,9 +187,21 @@ where observations.observed_on >= date '{as_of}' - {window_days};
 """
 
 
+#: Each table the query reads, with the columns a consumer looks it up by.
+TABLE_KEYS: Final = (
+    ("gold.dim_customer", "customer_key"),
+    ("gold.customer_source_xref", "customer_key"),
+    ("silver.customer_records", "source_record_id"),
+    ("silver.customer_weather_daily", "country_code, postal_code, observed_on"),
+    ("gold.fct_customer_weather", "customer_key, observed_on"),
+)
+VARIANTS: Final = ("random_order", "ordered_by_key")
+
+
 def build_gold(database: Path, customers: int) -> dict[str, Any]:
     started = time.perf_counter()
     with duckdb.connect(str(database)) as connection:
+        connection.execute("set enable_progress_bar = false")
         connection.execute(
             _BUILD.format(
                 areas=POSTAL_AREAS,
@@ -196,19 +213,26 @@ def build_gold(database: Path, customers: int) -> dict[str, Any]:
         )
         rows = {
             table: connection.execute(f"select count(*) from {table}").fetchone()[0]  # type: ignore[index]
-            for table in (
-                "gold.dim_customer",
-                "gold.customer_source_xref",
-                "silver.customer_records",
-                "silver.customer_weather_daily",
-                "gold.fct_customer_weather",
-            )
+            for table, _ in TABLE_KEYS
         }
     return {
         "build_seconds": round(time.perf_counter() - started, 1),
         "rows": rows,
         "database_mib": round(database.stat().st_size / 2**20),
     }
+
+
+def ordered_copy(source: Path, target: Path) -> None:
+    """The same tables written in the order of their lookup keys, so DuckDB's zone maps
+    (each row group's min and max) let a lookup skip almost every row group."""
+    with duckdb.connect(str(target)) as connection:
+        connection.execute("set enable_progress_bar = false")
+        connection.execute(f"attach '{source}' as source (read_only)")
+        connection.execute("create schema gold; create schema silver")
+        for table, key in TABLE_KEYS:
+            connection.execute(
+                f"create table {table} as select * from source.{table} order by {key}"
+            )
 
 
 def time_lookups(database: Path, lookups: int, seed: int) -> dict[str, Any]:
@@ -230,43 +254,80 @@ def time_lookups(database: Path, lookups: int, seed: int) -> dict[str, Any]:
             answer = connection.execute(CONSUMER_QUERY, {"customer_key": key}).fetchall()
             seconds.append(time.perf_counter() - started)
             answers.append(answer)
-    complete = [
-        len(rows) == 1 and len(rows[0][-2]) >= 1 and len(rows[0][-1]) == WINDOW_DAYS
-        for rows in answers
-    ]
-    warm = sorted(seconds[1:])
     return {
-        "lookups": len(warm),
-        "cold_first_seconds": round(seconds[0], 4),
-        "median_seconds": round(statistics.median(warm), 4),
-        "p95_seconds": round(warm[max(0, round(0.95 * len(warm)) - 1)], 4),
-        "max_seconds": round(warm[-1], 4),
-        "every_answer_complete": all(complete),
-        "source_records_per_answer_max": max(len(rows[0][-2]) for rows in answers),
+        "cold_first_seconds": seconds[0],
+        "warm_seconds": seconds[1:],
+        "every_answer_complete": all(
+            len(rows) == 1 and len(rows[0][-2]) >= 1 and len(rows[0][-1]) == WINDOW_DAYS
+            for rows in answers
+        ),
     }
 
 
-def measure_gold_query(customers: int, lookups: int = 50, seed: int = 12) -> dict[str, Any]:
+def _summary(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    warm = sorted(second for timed in rounds for second in timed["warm_seconds"])
+    return {
+        "lookups": len(warm),
+        "cold_first_seconds_median": round(
+            statistics.median(timed["cold_first_seconds"] for timed in rounds), 4
+        ),
+        "cold_first_seconds_rounds": [round(timed["cold_first_seconds"], 4) for timed in rounds],
+        "median_seconds": round(statistics.median(warm), 4),
+        "p95_seconds": round(warm[math.ceil(0.95 * len(warm)) - 1], 4),
+        "max_seconds": round(warm[-1], 4),
+        "median_seconds_rounds": [
+            round(statistics.median(timed["warm_seconds"]), 4) for timed in rounds
+        ],
+        "every_answer_complete": all(timed["every_answer_complete"] for timed in rounds),
+    }
+
+
+def measure_gold_query(
+    customers: int, lookups: int = 50, rounds: int = 3, seed: int = 12
+) -> dict[str, Any]:
+    """Both variants, alternated ``rounds`` times (the machine is shared: one round of
+    either varies from the next), each round in a fresh process per variant."""
     with tempfile.TemporaryDirectory(prefix="bench_customer_gold_") as directory:
-        database = Path(directory) / "warehouse.duckdb"
+        databases = {
+            variant: Path(directory) / variant / "warehouse.duckdb" for variant in VARIANTS
+        }
+        for database in databases.values():
+            database.parent.mkdir()
         print(f"-- gold query: building {customers} customers", flush=True)
-        built = build_gold(database, customers)
-        child = subprocess.run(
-            [sys.executable, "-m", "benchmarks.customer_gold_query", str(database), str(lookups)],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        timed = json.loads(child.stdout.strip().splitlines()[-1])
+        built = build_gold(databases["random_order"], customers)
+        ordered_copy(databases["random_order"], databases["ordered_by_key"])
+        timed: dict[str, list[dict[str, Any]]] = {variant: [] for variant in VARIANTS}
+        for round_number in range(rounds):
+            for variant, database in databases.items():
+                child = subprocess.run(
+                    [
+                        sys.executable,
+                        "-m",
+                        "benchmarks.customer_gold_query",
+                        str(database),
+                        str(lookups),
+                        str(seed + round_number),
+                    ],
+                    cwd=ROOT,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                timed[variant].append(json.loads(child.stdout.strip().splitlines()[-1]))
+    summaries = {variant: _summary(timed[variant]) for variant in VARIANTS}
     return {
         "customers": customers,
         **built,
-        **timed,
         "target_seconds": TARGET_SECONDS,
-        "index_or_ordering": "none: tables in random key order, no index",
+        "rounds": rounds,
+        **summaries,
+        "ordered_vs_random_median_ratio": round(
+            summaries["ordered_by_key"]["median_seconds"]
+            / summaries["random_order"]["median_seconds"],
+            3,
+        ),
     }
 
 
 if __name__ == "__main__":
-    print(json.dumps(time_lookups(Path(sys.argv[1]), int(sys.argv[2]), seed=12)))
+    print(json.dumps(time_lookups(Path(sys.argv[1]), int(sys.argv[2]), seed=int(sys.argv[3]))))
