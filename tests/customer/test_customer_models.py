@@ -409,7 +409,8 @@ def test_the_contracts_reach_dagster_access_stage_and_pii_protection(built: Cust
     assert columns["email_masked"] == {"pii": "true", "pii_protection": "masked"}
     assert columns["email_pseudonym"] == {"pii": "true", "pii_protection": "hashed"}
     assert spec("dim_customer").tags["access"] == "restricted"
-    assert spec("customer_records").tags["stage"] == "beta"
+    assert spec("customer_records").tags["stage"] == "ga"
+    assert spec("customer_data_quality_issues").tags["stage"] == "beta"
     xref = translator.get_asset_key(
         manifest["sources"]["source.platform_assets.customer_gold.customer_source_xref"]
     )

@@ -314,8 +314,15 @@ def test_the_asset_materializes_both_tables_with_its_figures(
     }
     assert metadata["pairs_scored"].value >= 3
     assert {"seconds_score", "seconds_cluster", "seconds_write"} <= set(metadata)
-    checks = result.get_asset_check_evaluations()
-    assert len(checks) == 2 and all(check.passed for check in checks)
+    checks = {
+        (check.asset_key.path[-1], check.check_name): check.passed
+        for check in result.get_asset_check_evaluations()
+    }
+    assert checks == {
+        (table, check): True
+        for table in ("customer_source_xref", "customer_match_review")
+        for check in ("pandera_schema", "column_stability")
+    }
 
 
 def test_the_committed_model_is_the_trained_spec() -> None:
