@@ -87,7 +87,7 @@ def _columns_naming(name: str, frame: pl.DataFrame, needles: list[str]) -> list[
     return [
         f"{name}.{column}"
         for column in frame.columns
-        # str() reaches into lists and structs (the dashboard's issue lists), a cast does not
+        # str() reaches into lists and structs (silver's quality_issues), a cast does not
         if frame[column]
         .map_elements(str, return_dtype=pl.String)
         .str.to_lowercase()
