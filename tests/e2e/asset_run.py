@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.e2e.dagster_dev import DagsterDev
-from tests.e2e.graphql import LAUNCH_RUN, REPOSITORY_DEFINITIONS
+from tests.e2e.graphql import LAUNCH_RUN, REPOSITORY_DEFINITIONS, RUN_ASSET_EVENTS
 
 #: Dagster's name for the job every code location gets over all its assets.
 IMPLICIT_ASSET_JOB = "__ASSET_JOB"
@@ -40,11 +40,43 @@ class Repository:
 
 
 @dataclass(frozen=True)
+class RunAssetEvents:
+    """What one run recorded: the assets it materialized (``a/b`` paths) and each check
+    it evaluated, by (asset path, check name), with the evaluation."""
+
+    materialized: frozenset[str]
+    evaluations: dict[tuple[str, str], dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class Materialized:
-    """The run that materialized every asset, and the definitions as seen after it."""
+    """The run that materialized every asset, what it recorded, and the definitions as
+    seen after it."""
 
     run_id: str
     repository: Repository
+    events: RunAssetEvents
+
+
+def fetch_run_asset_events(server: DagsterDev, run_id: str) -> RunAssetEvents:
+    materialized: set[str] = set()
+    evaluations: dict[tuple[str, str], dict[str, Any]] = {}
+    cursor = None
+    while True:
+        answer = server.graphql.execute(RUN_ASSET_EVENTS, {"runId": run_id, "afterCursor": cursor})
+        logs = answer["logsForRun"]
+        if logs["__typename"] != "EventConnection":
+            raise server.fail(f"logsForRun answered {logs}")
+        for event in logs["events"]:
+            if event["__typename"] == "MaterializationEvent":
+                materialized.add("/".join(event["assetKey"]["path"]))
+            elif event["__typename"] == "AssetCheckEvaluationEvent":
+                evaluation = event["evaluation"]
+                key = ("/".join(evaluation["assetKey"]["path"]), evaluation["checkName"])
+                evaluations[key] = evaluation
+        if not logs["hasMore"]:
+            return RunAssetEvents(frozenset(materialized), evaluations)
+        cursor = logs["cursor"]
 
 
 def fetch_repository(server: DagsterDev, location_name: str) -> Repository:

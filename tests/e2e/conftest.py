@@ -22,7 +22,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.e2e.asset_run import Materialized, fetch_repository, launch_all_assets
+from tests.e2e.asset_run import (
+    Materialized,
+    fetch_repository,
+    fetch_run_asset_events,
+    launch_all_assets,
+)
 from tests.e2e.browser import BrowserUnavailable, chromium_missing
 from tests.e2e.dagster_dev import PROJECT_ROOT, DagsterDev, run_dagster_dev
 
@@ -130,4 +135,8 @@ def dagster_dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DagsterDev
 def materialized(dagster_dev: DagsterDev, location_name: str) -> Materialized:
     run_id = launch_all_assets(dagster_dev, fetch_repository(dagster_dev, location_name))
     dagster_dev.wait_for_run(run_id, timeout=RUN_TIMEOUT)
-    return Materialized(run_id=run_id, repository=fetch_repository(dagster_dev, location_name))
+    return Materialized(
+        run_id=run_id,
+        repository=fetch_repository(dagster_dev, location_name),
+        events=fetch_run_asset_events(dagster_dev, run_id),
+    )

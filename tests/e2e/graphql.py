@@ -143,6 +143,30 @@ query RunStatus($runId: ID!) {
 }
 """
 
+#: The assets a run materialized and the checks it evaluated, a page at a time. Read from
+#: the run itself rather than from each asset's latest state: under `dagster dev` a
+#: running schedule may start a newer run of the same assets at any time.
+RUN_ASSET_EVENTS = """
+query RunAssetEvents($runId: ID!, $afterCursor: String) {
+  logsForRun(runId: $runId, afterCursor: $afterCursor, limit: 1000) {
+    __typename
+    ... on EventConnection {
+      cursor
+      hasMore
+      events {
+        __typename
+        ... on MaterializationEvent { assetKey { path } }
+        ... on AssetCheckEvaluationEvent {
+          evaluation { assetKey { path } checkName success severity }
+        }
+      }
+    }
+    ... on PythonError { message stack }
+    ... on RunNotFoundError { message }
+  }
+}
+"""
+
 #: The run's error events, fetched only to explain a failed run.
 RUN_ERRORS = """
 query RunErrors($runId: ID!) {

@@ -27,11 +27,11 @@ def materializable(materialized: Materialized) -> list[dict[str, Any]]:
 def test_the_run_materialized_every_asset(materialized: Materialized):
     nodes = materializable(materialized)
     assert nodes, "the code location declares no materializable asset"
-    not_materialized = [
+    not_materialized = sorted(
         asset_path(node)
         for node in nodes
-        if [m["runId"] for m in node["assetMaterializations"]] != [materialized.run_id]
-    ]
+        if asset_path(node) not in materialized.events.materialized
+    )
     assert not not_materialized, f"not materialized by {materialized.run_id}: {not_materialized}"
 
 
@@ -47,24 +47,18 @@ def test_every_asset_declares_a_known_stage_and_owners(materialized: Materialize
 
 def test_every_check_has_a_result_from_the_run(materialized: Materialized):
     checks = {
-        (asset_path(node), check["name"]): check
+        (asset_path(node), check["name"])
         for node in materializable(materialized)
         for check in checks_of(node)
     }
     assert checks, "no asset checks are defined"
-    not_run = sorted(
-        f"{asset}:{name}"
-        for (asset, name), check in checks.items()
-        if (execution := check["executionForLatestMaterialization"]) is None
-        or execution["runId"] != materialized.run_id
-        or execution["evaluation"] is None
-    )
+    evaluations = materialized.events.evaluations
+    not_run = sorted(f"{asset}:{name}" for asset, name in checks - set(evaluations))
     assert not not_run, f"checks without a result from run {materialized.run_id}: {not_run}"
     failed_errors = sorted(
         f"{asset}:{name}"
-        for (asset, name), check in checks.items()
-        if not check["executionForLatestMaterialization"]["evaluation"]["success"]
-        and check["executionForLatestMaterialization"]["evaluation"]["severity"] == "ERROR"
+        for (asset, name), evaluation in evaluations.items()
+        if not evaluation["success"] and evaluation["severity"] == "ERROR"
     )
     assert not failed_errors, f"checks failing with ERROR severity on demo data: {failed_errors}"
 
