@@ -53,7 +53,7 @@ from platform_assets.domains.customer.demo_source.truth import true_pairs
 from platform_assets.domains.customer.identity_resolution.linkage import link_records
 from platform_assets.domains.customer.identity_resolution.model import load_model
 from platform_assets.domains.customer.identity_resolution.resolution import resolve_customers
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 
 MEASURE_SEED = DEFAULT_SEED
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from platform_assets.domains.dora.demo_source import DemoConnector, DemoSettings
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
 from platform_assets.ingestion import ingest
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 
 
 def main() -> None:

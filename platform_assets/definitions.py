@@ -41,11 +41,16 @@ from platform_assets.integrations.dbt.assets import (
 )
 from platform_assets.integrations.dbt.project import dbt_executable, dbt_project
 from platform_assets.integrations.dbt.resource import PlatformDbtCliResource
-from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
 from platform_assets.monitoring import build_alert_sensor
 from platform_assets.runtime.recording_executor import recording_run_workers
 from platform_assets.runtime.sensor import build_dead_run_sensor
-from platform_assets.settings import DEFAULT_WAREHOUSE, WAREHOUSE_ENV, env_or_default
+from platform_assets.settings import (
+    DEFAULT_WAREHOUSE,
+    POSTGRES_URL_ENV,
+    WAREHOUSE_ENV,
+    env_or_default,
+)
+from platform_assets.warehouse import Warehouse, WarehouseIOManager
 
 
 def domain_definitions(domains: ModuleType = platform_assets.domains) -> list[dg.Definitions]:
@@ -60,13 +65,16 @@ def domain_definitions(domains: ModuleType = platform_assets.domains) -> list[dg
 def platform_definitions() -> dg.Definitions:
     """What every code location of the platform carries, whatever its domains."""
     warehouse_database = env_or_default(WAREHOUSE_ENV, DEFAULT_WAREHOUSE)
+    postgres_url = env_or_default(POSTGRES_URL_ENV, "")
     return dg.Definitions(
         assets=[dbt_project_models, stage_scorecard],
         asset_checks=[build_dbt_column_stability_check(dbt_project_models)],
         sensors=[build_alert_sensor(), build_dead_run_sensor()],
         resources={
-            "warehouse": Warehouse(database=warehouse_database),
-            "warehouse_io_manager": WarehouseIOManager(database=warehouse_database),
+            "warehouse": Warehouse(database=warehouse_database, postgres_url=postgres_url),
+            "warehouse_io_manager": WarehouseIOManager(
+                database=warehouse_database, postgres_url=postgres_url
+            ),
             "dbt": PlatformDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         },
         executor=recording_run_workers(dg.in_process_executor),

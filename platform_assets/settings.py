@@ -18,6 +18,10 @@ PROJECT_ROOT: Final = Path(__file__).resolve().parent.parent
 WAREHOUSE_ENV: Final = "PLATFORM_WAREHOUSE_PATH"
 DEFAULT_WAREHOUSE: Final = "data/warehouse.duckdb"
 
+#: Set, the warehouse is this PostgreSQL database instead of the DuckDB file (and `make`
+#: puts the Dagster instance on PostgreSQL too): docs/deployment.md.
+POSTGRES_URL_ENV: Final = "PLATFORM_POSTGRES_URL"
+
 ALERT_ROUTES_ENV: Final = "PLATFORM_ALERT_ROUTES"
 DEFAULT_ALERT_ROUTES: Final = "config/alert_routes.yaml"
 

@@ -17,6 +17,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from platform_assets.warehouse import Warehouse
+from tests.postgres_server import PostgresServer, running_server, server_binaries
+
 INTEGRATION_FIXTURE = "integration_instance"
 
 
@@ -83,3 +86,32 @@ os.environ.setdefault("PLATFORM_DASHBOARDS_DIR", tempfile.mkdtemp())
 # A smaller demo window keeps the end-to-end runs of the suite quick.
 os.environ.setdefault("PLATFORM_DORA_DEMO_DAYS", "30")
 os.environ.setdefault("DAGSTER_TELEMETRY_DISABLED", "1")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL cluster for the session. Without Debian's server binaries
+    the test fails under CI (a `postgres` test is never silently skipped there) and is
+    skipped with a notice on a developer's machine."""
+    if server_binaries() is None:
+        message = "PostgreSQL server binaries missing: `apt-get install postgresql`"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with running_server() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A fresh empty database on the session's server, as its superuser."""
+    return postgres_server.create_database()
+
+
+@pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> Warehouse:
+    """The same test on the embedded DuckDB file and on a PostgreSQL database."""
+    if request.param == "duckdb":
+        return Warehouse(database=str(tmp_path / "warehouse.duckdb"))
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return Warehouse(postgres_url=server.create_database())

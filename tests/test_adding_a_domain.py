@@ -27,8 +27,8 @@ from platform_assets.audit import audit_definitions
 from platform_assets.definitions import code_location
 from platform_assets.integrations.dbt.project import dbt_executable
 from platform_assets.integrations.dbt.translator import StagedDbtTranslator
-from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
 from platform_assets.settings import PROJECT_ROOT, alert_routes_path, waivers_path
+from platform_assets.warehouse import Warehouse, WarehouseIOManager
 from tests.connectors.conftest import rows
 
 GUIDE: Final = PROJECT_ROOT / "docs" / "adding-a-domain.md"

@@ -17,7 +17,7 @@ import duckdb
 from platform_assets.checks.outcome import CheckOutcome, count_of
 from platform_assets.checks.target import AssetLike, CheckTarget, check_name
 from platform_assets.checks.warehouse_check import build_warehouse_check
-from platform_assets.integrations.duckdb.warehouse import quote_identifier
+from platform_assets.warehouse import quote_identifier
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _TYPED = ("TIMESTAMP", "DATE")

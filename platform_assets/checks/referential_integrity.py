@@ -13,8 +13,8 @@ import duckdb
 from platform_assets.checks.outcome import EXAMPLE_LIMIT, CheckOutcome, render_examples
 from platform_assets.checks.target import AssetLike, CheckTarget, asset_spec, check_name
 from platform_assets.checks.warehouse_check import build_warehouse_check
-from platform_assets.integrations.duckdb.io_manager import qualified, table_for
-from platform_assets.integrations.duckdb.warehouse import quote_identifier
+from platform_assets.warehouse import quote_identifier
+from platform_assets.warehouse.io_manager import qualified, table_for
 
 
 def evaluate_referential_integrity(

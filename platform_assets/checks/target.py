@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import dagster as dg
 
-from platform_assets.integrations.duckdb.io_manager import qualified, table_for
 from platform_assets.stages.delivery_stage import STAGE_TAG, DeliveryStage
+from platform_assets.warehouse.io_manager import qualified, table_for
 
 AssetLike = dg.AssetsDefinition | dg.AssetSpec
 

@@ -15,7 +15,7 @@ import duckdb
 from platform_assets.checks.outcome import EXAMPLE_LIMIT, CheckOutcome, render_examples
 from platform_assets.checks.target import AssetLike, CheckTarget, check_name
 from platform_assets.checks.warehouse_check import build_warehouse_check
-from platform_assets.integrations.duckdb.warehouse import quote_identifier
+from platform_assets.warehouse import quote_identifier
 
 
 def _grouped_examples(

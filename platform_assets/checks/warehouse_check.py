@@ -13,8 +13,8 @@ import duckdb
 
 from platform_assets.checks.outcome import CheckOutcome
 from platform_assets.checks.target import CheckTarget
-from platform_assets.integrations.duckdb.warehouse import Warehouse
 from platform_assets.settings import WAREHOUSE_POOL
+from platform_assets.warehouse import Warehouse
 
 #: Reads the warehouse (and, for checks against history, the instance) and decides.
 Evaluation = Callable[[duckdb.DuckDBPyConnection, dg.DagsterInstance], CheckOutcome]

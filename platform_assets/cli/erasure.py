@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 from platform_assets.settings import resolve_path, warehouse_path
 
 if TYPE_CHECKING:
-    from platform_assets.integrations.duckdb import Warehouse
+    from platform_assets.warehouse import Warehouse
 
 
 def _warehouse(args: argparse.Namespace) -> Warehouse:
     # imported here, as main.py does, so `platform-assets --help` does not load Dagster
-    from platform_assets.integrations.duckdb import Warehouse
+    from platform_assets.warehouse import Warehouse
 
     path = resolve_path(args.warehouse) if args.warehouse else warehouse_path()
     return Warehouse(database=str(path))

@@ -24,7 +24,6 @@ from typing import Any, Final
 import pandera.polars as pa
 import polars as pl
 
-from platform_assets.integrations.duckdb import quote_identifier
 from platform_assets.integrations.pandera import (
     IN_ORDER_CHECK,
     PanderaSchema,
@@ -32,6 +31,7 @@ from platform_assets.integrations.pandera import (
     to_dataframe_schema,
 )
 from platform_assets.stages.contract_metadata import PII_TAG
+from platform_assets.warehouse import quote_identifier
 
 SOURCE_COLUMN: Final = "_source"
 LOADED_AT_COLUMN: Final = "_loaded_at"

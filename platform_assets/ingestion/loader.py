@@ -34,7 +34,7 @@ from platform_assets.ingestion.record_key import record_key_sql
 from platform_assets.ingestion.row_hash import row_hash_sql, with_row_hash
 from platform_assets.ingestion.soft_deletes import Deletions, apply_soft_deletes
 from platform_assets.ingestion.validation import ValidatedBatch
-from platform_assets.integrations.duckdb import Warehouse, quote_identifier
+from platform_assets.warehouse import Warehouse, quote_identifier
 
 
 @dataclass(frozen=True)

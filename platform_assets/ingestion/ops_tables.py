@@ -16,8 +16,8 @@ from typing import Final
 
 import duckdb
 
-from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.privacy.suppression_list import CREATE_SUPPRESSION
+from platform_assets.warehouse import Warehouse
 
 OPS_SCHEMA: Final = "ops"
 QUARANTINE_TABLE: Final = "ops.quarantine"

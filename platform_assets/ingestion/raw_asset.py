@@ -24,12 +24,12 @@ from platform_assets.ingestion.failure import SourceError
 from platform_assets.ingestion.quarantine_rate import quarantine_rate_result, quarantine_rate_spec
 from platform_assets.ingestion.runner import IngestionFailed, ingest
 from platform_assets.ingestion.source_registry import ConnectorSource
-from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.integrations.pandera import PanderaSchema
 from platform_assets.staged_assets import LoadedBatch, staged_asset
 from platform_assets.stages import DeliveryStage, Sla
 from platform_assets.stages.contract_metadata import ACCESS_TAG
 from platform_assets.stages.stage_defaults import quarantine_limit
+from platform_assets.warehouse import Warehouse
 
 RAW_LAYER: Final = "raw"
 WAREHOUSE_KEY: Final = "warehouse"

@@ -13,7 +13,7 @@ from typing import Final
 import polars as pl
 
 from platform_assets.ingestion.connector import Records
-from platform_assets.integrations.duckdb import quote_identifier
+from platform_assets.warehouse import quote_identifier
 
 SEPARATOR: Final = "|"
 

@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from platform_assets.ingestion.contract import ROW_HASH_COLUMN, ColumnKind, TableContract
-from platform_assets.integrations.duckdb import quote_identifier
+from platform_assets.warehouse import quote_identifier
 
 
 def row_hash_sql(

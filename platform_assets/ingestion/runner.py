@@ -32,7 +32,7 @@ from platform_assets.ingestion.suppression import drop_suppressed
 from platform_assets.ingestion.table_drift import TableDrift, check_table
 from platform_assets.ingestion.validation import validate
 from platform_assets.integrations.dbt.pii_key import PiiKeyError
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 
 
 class Log(Protocol):

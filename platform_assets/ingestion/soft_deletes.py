@@ -29,7 +29,7 @@ from platform_assets.ingestion.contract import (
     TableContract,
 )
 from platform_assets.ingestion.record_key import record_key_sql, record_keys
-from platform_assets.integrations.duckdb import quote_identifier
+from platform_assets.warehouse import quote_identifier
 
 
 class SoftDeleteConfigError(Exception):

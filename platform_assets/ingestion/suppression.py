@@ -20,9 +20,9 @@ from platform_assets.ingestion.contract import TableContract
 from platform_assets.ingestion.ops_tables import ops_table_exists
 from platform_assets.ingestion.record_key import record_keys
 from platform_assets.integrations.dbt.pii_key import pii_hmac_key
-from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.privacy.keyed_digest import record_key_digest
 from platform_assets.privacy.suppression_list import SUPPRESSION_TABLE
+from platform_assets.warehouse import Warehouse
 
 
 def drop_suppressed(

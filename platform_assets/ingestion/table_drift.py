@@ -17,7 +17,7 @@ from typing import Final
 import duckdb
 
 from platform_assets.ingestion.contract import TableContract
-from platform_assets.integrations.duckdb import Warehouse, quote_identifier
+from platform_assets.warehouse import Warehouse, quote_identifier
 
 RUNBOOK: Final = "docs/runbooks/dora.md"
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import duckdb
 
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 
 
 class _DryRunEnded(Exception):

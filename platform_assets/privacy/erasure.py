@@ -23,7 +23,6 @@ from typing import Final
 
 import duckdb
 
-from platform_assets.integrations.duckdb import Warehouse, quote_identifier
 from platform_assets.privacy.dry_run import transaction_or_dry_run
 from platform_assets.privacy.erasure_log import append_erasure_entry
 from platform_assets.privacy.keyed_digest import (
@@ -33,6 +32,7 @@ from platform_assets.privacy.keyed_digest import (
 )
 from platform_assets.privacy.suppression_list import CREATE_SUPPRESSION, SUPPRESSION_TABLE
 from platform_assets.privacy.warehouse_catalog import base_tables
+from platform_assets.warehouse import Warehouse, quote_identifier
 
 CUSTOMER_SCHEMAS: Final = ("bronze", "silver", "gold")
 XREF: Final = ("gold", "customer_source_xref")

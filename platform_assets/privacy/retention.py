@@ -19,10 +19,10 @@ from typing import Any, Final
 
 import yaml
 
-from platform_assets.integrations.duckdb import Warehouse, quote_identifier
 from platform_assets.privacy.dry_run import transaction_or_dry_run
 from platform_assets.privacy.warehouse_catalog import base_tables
 from platform_assets.settings import resolve_path
+from platform_assets.warehouse import Warehouse, quote_identifier
 
 RETENTION_CONFIG_ENV: Final = "PLATFORM_RETENTION_CONFIG"
 DEFAULT_RETENTION_CONFIG: Final = "config/retention.yaml"

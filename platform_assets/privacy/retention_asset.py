@@ -16,7 +16,6 @@ import dagster as dg
 import pandera.polars as pa
 import polars as pl
 
-from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.privacy.retention import (
     load_retention_policies,
     purge_expired_rows,
@@ -24,6 +23,7 @@ from platform_assets.privacy.retention import (
 )
 from platform_assets.staged_assets import staged_asset
 from platform_assets.stages import DeliveryStage, Sla
+from platform_assets.warehouse import Warehouse
 
 RETENTION_PURGE_KEY: Final = dg.AssetKey(["ops", "customer_retention_purge"])
 

@@ -32,7 +32,7 @@ import dagster as dg
 import pandera.polars as pa
 import polars as pl
 
-from platform_assets.integrations.duckdb import WarehouseIOManager
+from platform_assets.warehouse import WarehouseIOManager
 from platform_assets.staged_assets import staged_asset
 from platform_assets.stages import DeliveryStage, Sla
 

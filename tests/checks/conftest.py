@@ -15,8 +15,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
-from platform_assets.integrations.duckdb.io_manager import qualified
+from platform_assets.warehouse import Warehouse, WarehouseIOManager
+from platform_assets.warehouse.io_manager import qualified
 
 WriteTable = Callable[[str, pl.DataFrame], str]
 

@@ -17,7 +17,7 @@ from platform_assets.domains.dora.quality_checks import LEVEL_WINDOW_DAYS, quali
 from platform_assets.domains.dora.raw_assets import raw_assets
 from platform_assets.domains.dora.sources import DoraSource
 from platform_assets.integrations.dbt.assets import dbt_project_models
-from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
+from platform_assets.warehouse import Warehouse, WarehouseIOManager
 from tests.checks.dagster_results import metadata_values
 from tests.dora_dashboards.conftest import DemoMarts, build_demo_marts
 

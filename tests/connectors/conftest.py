@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from platform_assets.ingestion import RetrySettings
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 from tests.connectors.fakes.server import OtherOriginApi
 
 FAST_RETRY = RetrySettings(max_attempts=4, backoff_seconds=0.01, max_backoff_seconds=0.05)

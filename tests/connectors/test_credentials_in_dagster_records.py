@@ -13,7 +13,7 @@ import pytest
 
 from platform_assets.domains.dora.raw_assets import raw_assets
 from platform_assets.domains.dora.sources import dora_source_from_env
-from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
+from platform_assets.warehouse import Warehouse, WarehouseIOManager
 from tests.connectors.fakes.github_api import FakeGitHub, deployment
 from tests.connectors.fakes.server import RecordedRequest, Response, echoed_credentials
 

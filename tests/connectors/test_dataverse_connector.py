@@ -27,7 +27,7 @@ from platform_assets.integrations.dataverse import (
     DataverseSettings,
     dataverse_settings_from_env,
 )
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 from tests.connectors.conftest import FAST_RETRY, rows
 from tests.connectors.fakes.dataverse_api import (
     API_PATH,

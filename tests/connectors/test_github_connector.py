@@ -19,8 +19,8 @@ from platform_assets.ingestion import (
     ResilientHttpClient,
     ingest,
 )
-from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
 from platform_assets.integrations.github import GitHubConnector, GitHubSettings
+from platform_assets.warehouse import Warehouse, WarehouseIOManager
 from tests.connectors.conftest import FAST_RETRY, rows
 from tests.connectors.fakes.github_api import (
     FakeGitHub,

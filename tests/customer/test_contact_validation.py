@@ -12,8 +12,8 @@ import pytest
 
 from platform_assets.domains.customer.contact_validation import VALIDATED_WITH, contact_validation
 from platform_assets.domains.customer.country_codes import country_code
-from platform_assets.integrations.duckdb import Warehouse
-from platform_assets.integrations.duckdb.io_manager import WarehouseIOManager
+from platform_assets.warehouse import Warehouse
+from platform_assets.warehouse.io_manager import WarehouseIOManager
 
 CRM_CONTACTS = """
     create table bronze.crm_contacts as

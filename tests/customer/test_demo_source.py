@@ -36,8 +36,8 @@ from platform_assets.domains.customer.demo_source import vocabulary as words
 from platform_assets.domains.customer.postal_areas import load_postal_areas
 from platform_assets.domains.customer.raw_schemas import BRONZE_CONTRACTS, BRONZE_TABLE_MODELS
 from platform_assets.ingestion import RecordBatch, SnapshotScope, ingest
-from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.settings import PROJECT_ROOT
+from platform_assets.warehouse import Warehouse
 
 PEOPLE = 4_000
 SEED = 12

@@ -26,7 +26,7 @@ from platform_assets.domains.customer.identity_resolution.resolution import (
     Resolution,
     resolve_customers,
 )
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 
 RECORD_SCHEMA = pa.schema(
     [

@@ -15,7 +15,7 @@ from dbt.cli.main import dbtRunner
 from platform_assets.domains.customer.raw_assets import CUSTOMER_LANDING, bronze_assets
 from platform_assets.domains.customer.sources import customer_source_from_env
 from platform_assets.integrations.dbt.pii_key import PII_HMAC_KEY_ENV
-from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
+from platform_assets.warehouse import Warehouse, WarehouseIOManager
 from tests.customer.test_customer_models import AS_OF, DBT_PROJECT_DIR, land
 
 

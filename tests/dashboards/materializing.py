@@ -9,7 +9,7 @@ import dagster as dg
 import pytest
 
 from platform_assets.dashboards.files import DASHBOARDS_DIR_ENV
-from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
+from platform_assets.warehouse import Warehouse, WarehouseIOManager
 
 
 def materialize_dashboard(

@@ -22,8 +22,8 @@ import pytest
 
 from platform_assets.domains.dora.raw_assets import raw_assets
 from platform_assets.domains.dora.sources import dora_source_from_env
-from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
 from platform_assets.settings import WAREHOUSE_ENV
+from platform_assets.warehouse import Warehouse, WarehouseIOManager
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 DORA_SELECTION = (

@@ -30,7 +30,7 @@ from dbt.cli.main import dbtRunner
 from platform_assets.domains.dora.demo_source import DemoConnector, DemoSettings
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
 from platform_assets.ingestion import ingest
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 from tests.dora_metrics.arrivals import (
     Snapshot,
     create_raw_tables,

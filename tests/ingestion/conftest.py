@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from platform_assets.domains.dora.demo_source import DemoConnector, DemoSettings
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 
 #: A fixed window end, so the tests do not depend on the day they run.
 END = date(2026, 11, 1)

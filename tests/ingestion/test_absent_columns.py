@@ -9,8 +9,8 @@ from pathlib import Path
 
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
 from platform_assets.ingestion import IngestionReport, ingest
-from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.integrations.file_source import FileSourceConnector
+from platform_assets.warehouse import Warehouse
 from tests.connectors.conftest import rows
 
 CONTRACT = RAW_CONTRACTS["deployments"]

@@ -12,8 +12,8 @@ import dagster as dg
 
 from platform_assets.ingestion import Connector, RecordBatch
 from platform_assets.ingestion.raw_asset import RawLanding, raw_table_asset
-from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
 from platform_assets.stages import DeliveryStage, Sla
+from platform_assets.warehouse import Warehouse, WarehouseIOManager
 from tests.ingestion.customer_like import READINGS, Readings, ScriptedConnector, reading
 
 LANDING = RawLanding(

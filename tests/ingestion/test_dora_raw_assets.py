@@ -8,8 +8,8 @@ import pytest
 from platform_assets.domains.dora.raw_assets import raw_assets
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
 from platform_assets.domains.dora.sources import DoraSource
-from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
 from platform_assets.stages import DeliveryStage
+from platform_assets.warehouse import Warehouse, WarehouseIOManager
 from tests.ingestion.conftest import END, all_tables
 
 

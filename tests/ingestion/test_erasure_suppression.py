@@ -20,9 +20,9 @@ from platform_assets.ingestion import (
 )
 from platform_assets.ingestion.ops_tables import create_ops_tables
 from platform_assets.integrations.dbt.pii_key import PII_HMAC_KEY_ENV
-from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.privacy.keyed_digest import record_key_digest
 from platform_assets.privacy.suppression_list import SUPPRESSION_TABLE
+from platform_assets.warehouse import Warehouse
 from tests.ingestion.conftest import demo
 from tests.ingestion.customer_like import READINGS, ScriptedConnector, reading
 

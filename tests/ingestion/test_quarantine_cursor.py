@@ -17,9 +17,9 @@ from platform_assets.ingestion import (
     ingest,
     read_cursor,
 )
-from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.integrations.file_source import FileSourceConnector
 from platform_assets.integrations.pagerduty import PagerDutyConnector, PagerDutySettings
+from platform_assets.warehouse import Warehouse
 from tests.connectors.conftest import FAST_RETRY, rows
 from tests.connectors.fakes.pagerduty_api import FakePagerDuty, incident
 

@@ -12,8 +12,8 @@ import pytest
 
 from platform_assets.domains.dora.raw_assets import dora_raw_asset, raw_assets
 from platform_assets.domains.dora.sources import DoraSource
-from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
 from platform_assets.stages import DeliveryStage
+from platform_assets.warehouse import Warehouse, WarehouseIOManager
 from tests.connectors.conftest import rows
 from tests.monitoring.conftest import ROUTES_YAML
 from tests.monitoring.sensor_harness import AlertSensorHarness, read_jsonl

@@ -13,7 +13,7 @@ from platform_assets.ingestion.contract import (
     LINEAGE_COLUMNS,
     ROW_HASH_COLUMN,
 )
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 from tests.ingestion.conftest import all_tables
 from tests.ingestion.customer_like import PLAIN_READINGS, READINGS, ScriptedConnector, reading
 

@@ -14,7 +14,7 @@ from platform_assets.ingestion import (
     SnapshotScope,
     ingest,
 )
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 from tests.ingestion.conftest import all_tables
 from tests.ingestion.customer_like import (
     PLAIN_READINGS,

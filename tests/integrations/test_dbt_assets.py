@@ -14,8 +14,8 @@ import pytest
 
 from platform_assets.integrations.dbt.assets import warehouse_arguments
 from platform_assets.integrations.dbt.project import DBT_PROJECT_DIR, dbt_executable
-from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.settings import WAREHOUSE_ENV
+from platform_assets.warehouse import Warehouse
 
 
 def _dbt(arguments: list[str], tmp_path: Path, env: dict[str, str]) -> str:

@@ -13,9 +13,9 @@ import dagster as dg
 import pandera.polars as pa
 import polars as pl
 
-from platform_assets.integrations.duckdb import WarehouseIOManager
 from platform_assets.staged_assets import WAREHOUSE_IO_MANAGER_KEY, staged_asset
 from platform_assets.stages import DeliveryStage, Sla
+from platform_assets.warehouse import WarehouseIOManager
 
 OWNERS = ("team:data-platform",)
 SCHEMA_CHECK = "check:pandera_schema"

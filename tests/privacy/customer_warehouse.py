@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 from platform_assets.ingestion.ops_tables import create_ops_tables
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 
 KEY: Final = b"k" * 32
 CUSTOMER_A: Final = "cust_aaaaaaaaaaaaaaaa"

@@ -6,7 +6,7 @@ import pytest
 
 from platform_assets.cli.main import main
 from platform_assets.integrations.dbt.pii_key import PII_HMAC_KEY_ENV
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 from tests.privacy.customer_warehouse import CUSTOMER_A, seed_customer_warehouse, table_rows
 
 

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 import duckdb
 import pytest
 
-from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.privacy.erasure import ErasureError, erase_customer
 from platform_assets.privacy.erasure_log import verify_erasure_log
 from platform_assets.privacy.keyed_digest import (
@@ -14,6 +13,7 @@ from platform_assets.privacy.keyed_digest import (
     email_digest,
     record_key_digest,
 )
+from platform_assets.warehouse import Warehouse
 from tests.privacy.customer_warehouse import (
     A_SHEET_ROW,
     CRM_SOURCE,

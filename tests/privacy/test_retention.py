@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.privacy.retention import (
     RetentionConfigError,
     load_retention_policies,
     purge_expired_rows,
 )
 from platform_assets.settings import PROJECT_ROOT
+from platform_assets.warehouse import Warehouse
 from tests.privacy.customer_warehouse import table_rows
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 import pytest
 
-from platform_assets.integrations.duckdb import Warehouse, WarehouseIOManager
 from platform_assets.privacy.retention import RETENTION_CONFIG_ENV
 from platform_assets.privacy.retention_asset import (
     RETENTION_PURGE_KEY,
     build_retention_purge_asset,
 )
+from platform_assets.warehouse import Warehouse, WarehouseIOManager
 from tests.privacy.customer_warehouse import table_rows
 
 

@@ -16,9 +16,9 @@ import pytest
 
 from platform_assets.domains.dora.dashboards.files import write_dashboards
 from platform_assets.domains.dora.dashboards.page import Dashboard
-from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.monitoring.sinks import JsonlSink
 from platform_assets.settings import PROJECT_ROOT
+from platform_assets.warehouse import Warehouse
 from tests.monitoring.test_sinks import ALERT
 from tests.security.modes import open_to_others
 

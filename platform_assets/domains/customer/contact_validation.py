@@ -34,10 +34,10 @@ from email_validator import EmailNotValidError, validate_email
 
 from platform_assets.domains.customer.country_codes import country_code
 from platform_assets.domains.customer.pii_key_guard import refuse_without_configured_key
-from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.staged_assets import staged_asset
 from platform_assets.stages import DeliveryStage, Sla
 from platform_assets.stages.contract_metadata import ACCESS_TAG
+from platform_assets.warehouse import Warehouse
 
 OWNERS: Final = ["team:customer-data"]
 VERSION: Final = "1.0.0"

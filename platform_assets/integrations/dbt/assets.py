@@ -19,7 +19,6 @@ from platform_assets.checks.column_stability import (
 )
 from platform_assets.integrations.dbt.project import dbt_project
 from platform_assets.integrations.dbt.translator import StagedDbtTranslator
-from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.settings import WAREHOUSE_ENV, WAREHOUSE_POOL
 from platform_assets.stages.contract_metadata import (
     COLUMN_SCHEMA_KEY,
@@ -28,6 +27,7 @@ from platform_assets.stages.contract_metadata import (
 )
 from platform_assets.stages.delivery_stage import DeliveryStage
 from platform_assets.stages.stage_defaults import default_retry_policy
+from platform_assets.warehouse import Warehouse
 
 #: The dbt var the profile takes the warehouse file from (dbt_project/profiles.yml).
 WAREHOUSE_PATH_VAR: Final = "warehouse_path"

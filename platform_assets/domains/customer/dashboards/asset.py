@@ -23,7 +23,7 @@ from platform_assets.domains.customer.dashboards.quarantine import TABLE as QUAR
 from platform_assets.domains.customer.dashboards.schema import CustomerDataQuality
 from platform_assets.domains.customer.dashboards.sections import TABLES_READ
 from platform_assets.domains.customer.dashboards.tables import BRONZE_KEYS, asset_key
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 
 OWNERS: Final = ["team:customer-data"]
 VERSION: Final = "1.0.0"

@@ -27,7 +27,6 @@ from platform_assets.domains.customer.identity_resolution.schemas import (
     CustomerSourceXref,
 )
 from platform_assets.domains.customer.pii_key_guard import refuse_without_configured_key
-from platform_assets.integrations.duckdb import Warehouse
 from platform_assets.integrations.pandera import (
     PanderaSchema,
     column_schema_from_pandera,
@@ -49,6 +48,7 @@ from platform_assets.stages.contract_metadata import (
     written_column_schema,
 )
 from platform_assets.stages.stage_defaults import alert_route, default_retry_policy
+from platform_assets.warehouse import Warehouse
 
 XREF_KEY: Final = dg.AssetKey(["gold", "customer_source_xref"])
 REVIEW_KEY: Final = dg.AssetKey(["gold", "customer_match_review"])

@@ -19,7 +19,7 @@ from platform_assets.domains.customer.identity_resolution.tables import (
     read_inputs,
     replace_resolution,
 )
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 
 
 @dataclass(frozen=True)

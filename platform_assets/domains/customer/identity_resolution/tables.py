@@ -11,7 +11,7 @@ from typing import Final
 import duckdb
 import pyarrow as pa
 
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 
 GOLD_SCHEMA: Final = "gold"
 XREF_TABLE: Final = "customer_source_xref"

@@ -22,7 +22,7 @@ from platform_assets.domains.dora.dashboards import MARTS_READ, render_dashboard
 from platform_assets.domains.dora.dashboards.files import write_dashboards
 from platform_assets.domains.dora.dashboards.page import NAVIGATION
 from platform_assets.domains.dora.dashboards.schema import DoraDashboards
-from platform_assets.integrations.duckdb import Warehouse
+from platform_assets.warehouse import Warehouse
 
 OWNERS: Final = ["team:dora-metrics"]
 VERSION: Final = "1.0.0"

@@ -17,8 +17,9 @@ from typing import Final
 import dagster as dg
 import polars as pl
 
-from platform_assets.integrations.duckdb.warehouse import Warehouse, quote_identifier
 from platform_assets.stages.contract_metadata import PRIMARY_KEY_KEY, metadata_value
+from platform_assets.warehouse.quoting import quote_identifier
+from platform_assets.warehouse.resource import Warehouse
 
 WRITE_MODE_KEY: Final = "platform/write_mode"
 WRITE_MODES: Final = ("replace", "merge")
@@ -37,10 +38,11 @@ def qualified(schema: str, table: str) -> str:
 class WarehouseIOManager(dg.ConfigurableIOManager):
     """Polars frames in and out of the DuckDB warehouse."""
 
-    database: str
+    database: str = ""
+    postgres_url: str = ""
 
     def _warehouse(self) -> Warehouse:
-        return Warehouse(database=self.database)
+        return Warehouse(database=self.database, postgres_url=self.postgres_url)
 
     def handle_output(self, context: dg.OutputContext, obj: pl.DataFrame) -> None:
         if not isinstance(obj, pl.DataFrame):
