@@ -19,7 +19,9 @@ The platform's own part: the dbt project's assets (every domain's models, one ma
 the stage scorecard, the alert and dead-run sensors, the warehouse and dbt resources and
 the executor. Runs use the in-process executor: every step writes or reads the one DuckDB
 file, which one process at a time may open for writing, and the `duckdb_warehouse` pool
-(limit 1 in dagster.yaml) serializes those steps across runs. The executor records each
+(limit 1 in dagster.yaml) serializes those steps across runs. On PostgreSQL, which takes
+concurrent writers, there is no pool and runs use the multiprocess executor, so the steps
+the graph allows run in parallel. The executor records each
 run's worker process, so that the `dead_run_recovery` sensor (and `platform-assets runs
 recover`) can fail a run whose worker was killed and free the slot it holds
 (docs/monitoring.md).
@@ -28,6 +30,7 @@ recover`) can fail a run whose worker was killed and free the slot it holds
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 from types import ModuleType
 
@@ -77,7 +80,9 @@ def platform_definitions() -> dg.Definitions:
             ),
             "dbt": PlatformDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         },
-        executor=recording_run_workers(dg.in_process_executor),
+        executor=recording_run_workers(
+            dg.multiprocess_executor if os.environ.get(POSTGRES_URL_ENV) else dg.in_process_executor
+        ),
     )
 
 

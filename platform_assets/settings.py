@@ -30,7 +30,9 @@ DEFAULT_WAIVERS: Final = "config/waivers.yaml"
 
 #: Every asset that writes the DuckDB file runs in this pool; dagster.yaml limits it to
 #: one step at a time because DuckDB lets one process at a time open the file for writing.
-WAREHOUSE_POOL: Final = "duckdb_warehouse"
+#: PostgreSQL takes concurrent writers: there the assets have no pool and a run's steps
+#: run in parallel (the multiprocess executor, platform_assets/definitions.py).
+WAREHOUSE_POOL: Final[str | None] = None if os.environ.get(POSTGRES_URL_ENV) else "duckdb_warehouse"
 
 
 def env_or_default(name: str, default: str) -> str | dg.EnvVar:

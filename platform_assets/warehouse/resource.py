@@ -48,7 +48,8 @@ class Warehouse(dg.ConfigurableResource):
         from platform_assets.integrations.postgres.session import describe
 
         where = describe(self.postgres_url)
-        return f"postgresql://{where['user'] or ''}@{where['host']}:{where['port']}/{where['database'] or ''}"
+        login = where["user"] or ""
+        return f"postgresql://{login}@{where['host']}:{where['port']}/{where['database'] or ''}"
 
     @contextmanager
     def connect(
