@@ -1,5 +1,6 @@
 """The contact validation asset on a real DuckDB file through a real Dagster
-materialization: bronze values in, one validated row per (kind, raw value, country) out."""
+materialization: bronze values in, one validated row per (kind, raw value, country) out;
+its warehouse reads on DuckDB and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -10,10 +11,17 @@ import dagster as dg
 import duckdb
 import pytest
 
-from platform_assets.domains.customer.contact_validation import VALIDATED_WITH, contact_validation
+from platform_assets.domains.customer.contact_validation import (
+    VALIDATED_WITH,
+    contact_validation,
+    read_previous_results,
+    read_raw_contacts,
+    validate_contacts,
+)
 from platform_assets.domains.customer.country_codes import country_code
 from platform_assets.warehouse import Warehouse
 from platform_assets.warehouse.io_manager import WarehouseIOManager
+from tests.customer.warehouse_roles import prepare_roles
 
 CRM_CONTACTS = """
     create table bronze.crm_contacts as
@@ -131,6 +139,44 @@ def test_a_rerun_reuses_results_of_the_same_library_versions_only(warehouse: Pat
     assert by_key[("email", "ann.lee@example.com", "")] == "ann.lee@example.com"
     assert (reported["reused"], reported["validated"]) == (len(rows) - 1, 1)
     assert VALIDATED_WITH.startswith("email-validator ")
+
+
+def test_the_reads_agree_on_duckdb_and_postgresql(any_warehouse: Warehouse) -> None:
+    """The bronze values and the previous results, read as the transformer: the same
+    contacts on either database, and a stored result of these library versions is found
+    again."""
+    prepare_roles(any_warehouse, ["bronze", "silver"])
+    with any_warehouse.transaction() as session:
+        for schema in ("bronze", "silver"):
+            session.execute(f"create schema if not exists {schema}")
+        session.execute(CRM_CONTACTS)
+        session.execute(SPREADSHEET_CUSTOMERS)
+    with any_warehouse.connect(role="transformer") as session:
+        assert read_previous_results(session) == {}
+        raw = read_raw_contacts(session)
+        frame = validate_contacts(raw)
+        session.register("validated", frame)
+        session.execute("create table silver.contact_validation as select * from validated")
+        previous = read_previous_results(session)
+
+    assert sorted(raw, key=str) == sorted(
+        [
+            ("email", " Ann.Lee@Example.COM ", "United Kingdom"),
+            ("email", "ann.lee@example.com", " germany "),
+            ("email", "not an email", "Atlantis"),
+            ("email", "bob@@example.com", "France"),
+            ("email", "ann.lee@example.com", "UK"),
+            ("phone", "020 7946 0018", "United Kingdom"),
+            ("phone", "12", " germany "),
+            ("phone", "+49 30 901820", " germany "),
+            ("phone", "020 7946 0018", "Atlantis"),
+            ("phone", "06 12 34 56 78", "France"),
+            ("phone", "020 7946 0018", "UK"),
+        ],
+        key=str,
+    )
+    assert previous[("phone", "020 7946 0018", "GB")] == ("+442079460018", None)
+    assert len(previous) == frame.height
 
 
 def test_bronze_tables_not_landed_yet_count_as_empty(tmp_path: Path) -> None:

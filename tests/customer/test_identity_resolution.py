@@ -1,6 +1,7 @@
 """Identity resolution on a real DuckDB warehouse with the committed, trained model:
 deterministic runs, stable customer keys, the review band, the one-transaction write and
-the Dagster asset in a real instance."""
+the Dagster asset in a real instance; on PostgreSQL, the same tables as on DuckDB, the
+rollback and the asset."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import polars as pl
 import pyarrow as pa
 import pytest
 
@@ -27,6 +29,7 @@ from platform_assets.domains.customer.identity_resolution.resolution import (
     resolve_customers,
 )
 from platform_assets.warehouse import Warehouse
+from tests.customer.warehouse_roles import prepare_roles
 
 RECORD_SCHEMA = pa.schema(
     [
@@ -102,17 +105,22 @@ RECORDS = [
 
 
 def _write_records(warehouse: Warehouse, records: list[dict]) -> None:
+    prepare_roles(warehouse, ["silver", "gold"])
     with warehouse.transaction() as connection:
         connection.execute("create schema if not exists silver")
         connection.register("records", pa.Table.from_pylist(records, schema=RECORD_SCHEMA))
-        connection.execute(
-            "create or replace table silver.customer_records as select * from records"
-        )
+        connection.execute("drop table if exists silver.customer_records")
+        connection.execute("create table silver.customer_records as select * from records")
 
 
 def _table(warehouse: Warehouse, table: str) -> list[tuple]:
     with warehouse.connect() as connection:
-        return connection.execute(f"select * from gold.{table} order by all").fetchall()
+        return connection.execute(f"select * from gold.{table} order by 1, 2").fetchall()
+
+
+def _frame(warehouse: Warehouse, table: str) -> pl.DataFrame:
+    with warehouse.connect() as connection:
+        return connection.frame(f"select * from gold.{table} order by 1, 2")
 
 
 def _keys(warehouse: Warehouse) -> dict[str, str]:
@@ -129,10 +137,10 @@ def _resolve(warehouse: Warehouse) -> Resolution:
 
 
 @pytest.fixture
-def warehouse(tmp_path: Path) -> Warehouse:
-    resource = Warehouse(database=str(tmp_path / "warehouse.duckdb"))
-    _write_records(resource, RECORDS)
-    return resource
+def warehouse(any_warehouse: Warehouse) -> Warehouse:
+    """RECORDS in silver, on DuckDB and on PostgreSQL."""
+    _write_records(any_warehouse, RECORDS)
+    return any_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -261,8 +269,28 @@ def test_close_calls_go_to_review_not_to_one_customer(resolved: Warehouse) -> No
     assert keys["crm:jonas"] != keys["spreadsheet:book.xlsx:s1:4"]
 
 
-def test_a_failed_write_leaves_the_previous_tables(resolved: Warehouse) -> None:
-    warehouse = resolved
+@pytest.mark.postgres
+def test_postgresql_resolves_to_the_tables_duckdb_does(
+    first_run: tuple[Path, Resolution], postgres_url: str
+) -> None:
+    """Same records, same rows, same column types; a rerun on PostgreSQL keeps every key."""
+    duckdb_warehouse = Warehouse(database=str(first_run[0]))
+    warehouse = Warehouse(postgres_url=postgres_url)
+    _write_records(warehouse, RECORDS)
+    resolution = _resolve(warehouse)
+    assert (resolution.keys.kept, resolution.keys.new, resolution.keys.retired) == (0, 6, 0)
+    for table in ("customer_source_xref", "customer_match_review"):
+        expected, written = _frame(duckdb_warehouse, table), _frame(warehouse, table)
+        assert written.schema == expected.schema
+        assert written.rows() == expected.rows()
+    keys = _keys(warehouse)
+    rerun = _resolve(warehouse)
+    assert (rerun.keys.new, rerun.keys.retired) == (0, 0)
+    assert _keys(warehouse) == keys
+
+
+def test_a_failed_write_leaves_the_previous_tables(warehouse: Warehouse) -> None:
+    _resolve(warehouse)
     before = _table(warehouse, "customer_source_xref")
     _write_records(warehouse, [r for r in RECORDS if r["source_record_id"] != "crm:paul"])
     with warehouse.transaction() as connection:

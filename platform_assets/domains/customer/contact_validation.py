@@ -26,7 +26,6 @@ from importlib.metadata import version
 from typing import Any, Final
 
 import dagster as dg
-import duckdb
 import pandera.polars as pa
 import phonenumbers
 import polars as pl
@@ -37,7 +36,7 @@ from platform_assets.domains.customer.pii_key_guard import refuse_without_config
 from platform_assets.staged_assets import staged_asset
 from platform_assets.stages import DeliveryStage, Sla
 from platform_assets.stages.contract_metadata import ACCESS_TAG
-from platform_assets.warehouse import Warehouse
+from platform_assets.warehouse import Warehouse, WarehouseSession
 
 OWNERS: Final = ["team:customer-data"]
 VERSION: Final = "1.0.0"
@@ -172,12 +171,12 @@ def validate_contacts(
     )
 
 
-def read_previous_results(connection: duckdb.DuckDBPyConnection) -> dict[ContactKey, Validation]:
+def read_previous_results(session: WarehouseSession) -> dict[ContactKey, Validation]:
     """The previous run's results by the current library versions; none when the table
     does not exist yet."""
     columns = {
         name
-        for (name,) in connection.execute(
+        for (name,) in session.execute(
             "select column_name from information_schema.columns "
             "where table_schema = ? and table_name = ?",
             [SILVER, TABLE],
@@ -185,7 +184,7 @@ def read_previous_results(connection: duckdb.DuckDBPyConnection) -> dict[Contact
     }
     if "validated_with" not in columns:
         return {}
-    rows = connection.execute(
+    rows = session.execute(
         f"select kind, raw_value, country_code, normalized_value, invalid_reason "
         f"from {SILVER}.{TABLE} where validated_with = ?",
         [VALIDATED_WITH],
@@ -195,13 +194,13 @@ def read_previous_results(connection: duckdb.DuckDBPyConnection) -> dict[Contact
     }
 
 
-def read_raw_contacts(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str | None]]:
+def read_raw_contacts(session: WarehouseSession) -> list[tuple[str, str, str | None]]:
     """The distinct non-blank emails and phones of every bronze customer table, with the
     country typed on their record. Soft-deleted rows count too: silver keeps them, marked,
     and joins their values. A table not landed yet holds none."""
     landed = {
         name
-        for (name,) in connection.execute(
+        for (name,) in session.execute(
             "select table_name from information_schema.tables where table_schema = ?", [BRONZE]
         ).fetchall()
     }
@@ -215,12 +214,13 @@ def read_raw_contacts(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, 
     ]
     if not selects:
         return []
+    # PostgreSQL 15 wants an alias on a subquery in FROM
     query = (
         "select distinct kind, raw_value, country from ("
         + " union all ".join(selects)
-        + ") where trim(raw_value) <> ''"
+        + ") as contacts where trim(raw_value) <> ''"
     )
-    return [(kind, raw, country) for kind, raw, country in connection.execute(query).fetchall()]
+    return [(kind, raw, country) for kind, raw, country in session.execute(query).fetchall()]
 
 
 #: GA: the silver models that feed the GA gold read it, and a GA asset may not depend on a
@@ -248,10 +248,11 @@ def contact_validation(context: dg.AssetExecutionContext, warehouse: Warehouse) 
     phonenumbers: the normalised email or the E.164 phone, or the reason it is invalid.
     Silver joins it by (kind, raw_value, country_code)."""
     refuse_without_configured_key(STAGE)
-    # read-write: a fresh warehouse file does not exist yet, and read-only cannot create it
-    with warehouse.connect() as connection:
-        raw_contacts = read_raw_contacts(connection)
-        previous = read_previous_results(connection)
+    # read-write: a fresh warehouse file does not exist yet, and read-only cannot create it;
+    # the transformer reads bronze and the silver table it writes
+    with warehouse.connect(role="transformer") as session:
+        raw_contacts = read_raw_contacts(session)
+        previous = read_previous_results(session)
     frame = validate_contacts(raw_contacts, previous)
     reused = sum(
         1

@@ -2,16 +2,17 @@
 
 Both tables are replaced in one transaction: a failure while writing the second leaves
 the first as it was, so the xref and the review table always come from the same run.
+The resolution writes as the transformer role, which owns the silver and gold tables
+on PostgreSQL.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-import duckdb
 import pyarrow as pa
 
-from platform_assets.warehouse import Warehouse
+from platform_assets.warehouse import Warehouse, WarehouseSession, qualified
 
 GOLD_SCHEMA: Final = "gold"
 XREF_TABLE: Final = "customer_source_xref"
@@ -32,17 +33,18 @@ REVIEW_COLUMNS: Final = (
     "match_weight",
 )
 _EMPTY_XREF: Final = pa.schema([("source_record_id", pa.string()), ("customer_key", pa.string())])
+_INCOMING: Final = "incoming_resolution"
 
 
 def read_inputs(warehouse: Warehouse) -> tuple[pa.Table, pa.Table]:
     """silver's customer records and the previous xref (empty on the first run)."""
-    with warehouse.connect() as connection:
-        records = connection.sql(f"select * from {RECORDS_TABLE}").to_arrow_table()
+    with warehouse.connect(role="transformer") as session:
+        records = session.arrow(f"select * from {RECORDS_TABLE}")
         previous = (
-            connection.sql(
-                f"select source_record_id, customer_key from {GOLD_SCHEMA}.{XREF_TABLE}"
-            ).to_arrow_table()
-            if _exists(connection, XREF_TABLE)
+            session.arrow(
+                f"select source_record_id, customer_key from {qualified(GOLD_SCHEMA, XREF_TABLE)}"
+            )
+            if _exists(session, XREF_TABLE)
             else _EMPTY_XREF.empty_table()
         )
     return records, previous
@@ -50,25 +52,36 @@ def read_inputs(warehouse: Warehouse) -> tuple[pa.Table, pa.Table]:
 
 def replace_resolution(warehouse: Warehouse, xref: pa.Table, review: pa.Table) -> None:
     """``xref`` and ``review`` carry exactly the tables' columns, in order."""
-    with warehouse.transaction() as connection:
-        connection.execute(f"create schema if not exists {GOLD_SCHEMA}")
+    with warehouse.transaction(role="transformer") as session:
+        _ensure_gold_schema(session)
         for table, frame, columns in (
             (XREF_TABLE, xref, XREF_COLUMNS),
             (REVIEW_TABLE, review, REVIEW_COLUMNS),
         ):
-            connection.register("incoming", frame)
-            connection.execute(
-                f"create or replace table {GOLD_SCHEMA}.{table} as "
-                f"select * from incoming order by {columns[0]}, {columns[1]}"
+            target = qualified(GOLD_SCHEMA, table)
+            session.register(_INCOMING, frame)
+            session.execute(f"drop table if exists {target}")
+            session.execute(
+                f"create table {target} as "
+                f"select * from {_INCOMING} order by {columns[0]}, {columns[1]}"
             )
-            connection.unregister("incoming")
+            session.unregister(_INCOMING)
 
 
-def _exists(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(
-        connection.execute(
-            "select count(*) from information_schema.tables "
-            "where table_schema = ? and table_name = ?",
-            [GOLD_SCHEMA, table],
-        ).fetchall()[0][0]
-    )
+def _ensure_gold_schema(session: WarehouseSession) -> None:
+    """Creates the schema on a fresh DuckDB file. PostgreSQL checks the right to create
+    schemas before it reads IF NOT EXISTS, and the transformer has none: there the schema
+    comes from ``platform-assets warehouse setup``, so it is only looked up."""
+    [(present,)] = session.execute(
+        "select count(*) from information_schema.schemata where schema_name = ?", [GOLD_SCHEMA]
+    ).fetchall()
+    if not present:
+        session.execute(f"create schema {GOLD_SCHEMA}")
+
+
+def _exists(session: WarehouseSession, table: str) -> bool:
+    [(present,)] = session.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [GOLD_SCHEMA, table],
+    ).fetchall()
+    return bool(present)
