@@ -32,6 +32,35 @@
     end
 {%- endmacro %}
 
+{#
+  pgcrypto's HMAC under the key dbt's connection sets as the session setting
+  platform.pii_hmac_key (hex of the key's bytes, through PGOPTIONS; the platform's dbt
+  resource sets it). A connection without it fails the model rather than write NULL
+  pseudonyms: PostgreSQL has no error() in plain SQL, so the message is made the text of a
+  failing cast; it names the setting, to stay readable inside "invalid input syntax".
+#}
+{% macro postgres__pii_hmac(expression) -%}
+    encode(
+        hmac(convert_to({{ expression }}, 'UTF8'), decode({{ _pii_hmac_key_hex() }}, 'hex'), 'sha256'),
+        'hex'
+    )
+{%- endmacro %}
+
+{#- The stable current_setting keeps the failing cast from being folded, and so raised, when
+    PostgreSQL plans the statement, before any row shows whether the key is there. -#}
+{% macro _pii_hmac_key_hex() -%}
+    case
+        when coalesce(current_setting('platform.pii_hmac_key', true), '') = ''
+            then cast(cast(
+                'pii_hmac: this connection has no pseudonym key (session setting platform.pii_hmac_key'
+                || coalesce(current_setting('platform.pii_hmac_key', true), '')
+                || '); run dbt through the platform''s dbt resource, or set PGOPTIONS="-c platform.pii_hmac_key=<hex of the key>"'
+                as integer
+            ) as text)
+        else current_setting('platform.pii_hmac_key', true)
+    end
+{%- endmacro %}
+
 {% macro default__pii_hmac(expression) -%}
     {{ exceptions.raise_compiler_error(
         "pii_hmac has no implementation for the " ~ adapter.type() ~ " adapter: add a "
@@ -55,6 +84,23 @@
         select case
             when getvariable('pii_hmac_key_origin') is distinct from 'environment'
                 then error('PLATFORM_PII_HMAC_KEY is not set: the {{ model.config.meta.stage }} model {{ model.name }} refuses to run with the key generated beside the warehouse; set it to a random secret of at least 32 characters from your secret store (docs/personal-data.md)')
+        end
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The key's origin is the session setting platform.pii_hmac_key_origin beside the key
+    (environment or file); the message is the text of a failing cast (postgres__pii_hmac
+    says why), with the origin in it so the cast cannot be folded at planning. -#}
+{% macro postgres__require_pii_key_for_stage() -%}
+    {%- if model.config.meta.get('stage') in ('beta', 'ga') -%}
+        select case
+            when current_setting('platform.pii_hmac_key_origin', true) is distinct from 'environment'
+                then cast(
+                    'PLATFORM_PII_HMAC_KEY is not set (key origin: '
+                    || coalesce(nullif(current_setting('platform.pii_hmac_key_origin', true), ''), 'none')
+                    || '): the {{ model.config.meta.stage }} model {{ model.name }} refuses to run with the key generated beside the warehouse; set it to a random secret of at least 32 characters from your secret store (docs/personal-data.md)'
+                    as integer
+                )
         end
     {%- endif -%}
 {%- endmacro %}

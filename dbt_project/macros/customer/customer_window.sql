@@ -28,12 +28,13 @@
     {{- days | int -}}
 {%- endmacro %}
 
-{#- The days of the window, oldest first, as rows of `observed_on`. -#}
+{#- The days of the window, oldest first, as rows of `observed_on`. generate_series
+    includes its end on both DuckDB and PostgreSQL, so the series ends the day before. -#}
 {% macro customer_weather_window() -%}
     select cast(day_start as date) as observed_on
-    from range(
+    from generate_series(
         cast({{ customer_as_of() }} - {{ customer_weather_days() }} as timestamp),
-        cast({{ customer_as_of() }} as timestamp),
-        interval 1 day
+        cast({{ customer_as_of() }} - 1 as timestamp),
+        interval '1 day'
     ) as window_days (day_start)
 {%- endmacro %}

@@ -9,7 +9,7 @@
     where lower(protected.{{ column_name }}) in (
         select lower(clear_value)
         from (
-            select unnest([{{ clear_columns | join(', ') }}]) as clear_value
+            select unnest(array[{{ clear_columns | join(', ') }}]) as clear_value
             from {{ clear_model }}
         ) as clear_values
     )

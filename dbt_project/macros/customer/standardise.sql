@@ -2,15 +2,21 @@
     CRM and the spreadsheets are cleaned by one rule (docs/customer-view.md). -#}
 
 {#- Text as people type it: trimmed, inner whitespace collapsed; blank is NULL (missing,
-    not invalid). -#}
+    not invalid). The whitespace is spelled out: DuckDB's \s is these ASCII characters
+    only, PostgreSQL's also the vertical tab and Unicode spaces. -#}
 {% macro clean_text(expression) -%}
-    nullif(trim(regexp_replace({{ expression }}, '\s+', ' ', 'g')), '')
+    nullif(trim(regexp_replace({{ expression }}, '[\t\n\f\r ]+', ' ', 'g')), '')
 {%- endmacro %}
 
 {#- A name (of a person or a city) cased word by word, and within a word after a hyphen
-    (jean-PAUL -> Jean-Paul). DuckDB has no initcap. Particles keep a capital (Van, De): a
-    source's own casing of them cannot be told from noise. -#}
+    (jean-PAUL -> Jean-Paul). Neither DuckDB nor PostgreSQL's initcap does this: initcap
+    also capitalises after an apostrophe (O'brien would become O'Brien). Particles keep a
+    capital (Van, De): a source's own casing of them cannot be told from noise. -#}
 {% macro title_case(expression) -%}
+    {{ return(adapter.dispatch('title_case')(expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__title_case(expression) -%}
     array_to_string(
         list_transform(
             string_split(lower({{ clean_text(expression) }}), ' '),
@@ -20,6 +26,20 @@
             )
         ),
         ' '
+    )
+{%- endmacro %}
+
+{% macro postgres__title_case(expression) -%}
+    (
+        select
+            string_agg(
+                (
+                    select string_agg(upper(left(parts.part, 1)) || substr(parts.part, 2), '-' order by parts.part_number)
+                    from string_to_table(words.word, '-') with ordinality as parts (part, part_number)
+                ),
+                ' ' order by words.word_number
+            )
+        from string_to_table(lower({{ clean_text(expression) }}), ' ') with ordinality as words (word, word_number)
     )
 {%- endmacro %}
 
@@ -36,7 +56,35 @@
 
 {#- A `YYYY-MM-DD` text date as a DATE, NULL when it is not one. -#}
 {% macro iso_date(expression) -%}
+    {{ return(adapter.dispatch('iso_date')(expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__iso_date(expression) -%}
     try_strptime({{ clean_text(expression) }}, '%Y-%m-%d')::date
+{%- endmacro %}
+
+{#- PostgreSQL has no non-failing date parser (to_date raises on 2023-02-30), so the parts
+    are checked before make_date sees them, as DuckDB's strptime reads them: a year of one
+    to four digits (0 is 1 BC), a month and a day of one or two, each a real day. The CASEs
+    nest because PostgreSQL does not promise to evaluate AND's operands in order. -#}
+{% macro postgres__iso_date(expression) -%}
+    {%- set text = clean_text(expression) -%}
+    {%- set year = "nullif(split_part(" ~ text ~ ", '-', 1)::integer, 0)" -%}
+    {%- set year_bc_for_zero = "coalesce(" ~ year ~ ", -1)" -%}
+    {%- set month = "split_part(" ~ text ~ ", '-', 2)::integer" -%}
+    {%- set day = "split_part(" ~ text ~ ", '-', 3)::integer" -%}
+    case
+        when {{ text }} ~ '^[0-9]{1,4}-[0-9]{1,2}-[0-9]{1,2}$'
+            then case
+                when {{ month }} between 1 and 12
+                    then case
+                        when {{ day }} between 1 and extract(
+                            day from make_date({{ year_bc_for_zero }}, {{ month }}, 1) + interval '1 month - 1 day'
+                        )
+                            then make_date({{ year_bc_for_zero }}, {{ month }}, {{ day }})
+                    end
+            end
+    end
 {%- endmacro %}
 
 {#- Joins reference.country_codes for a typed country: `<alias>.country_code`. -#}

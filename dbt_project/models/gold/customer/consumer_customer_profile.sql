@@ -17,5 +17,5 @@ select
     city,
     postal_code,
     country_code,
-    year(birth_date) as birth_year
+    cast(extract(year from birth_date) as bigint) as birth_year
 from customers

@@ -28,11 +28,16 @@ survived as (
         {{ survivor('phone') }} as phone,
         {{ survivor('birth_date') }} as birth_date,
         {{ survivor(
-            "{'address_line1': address_line1, 'city': city, 'postal_code': postal_code, 'country_code': country_code}",
+            struct_of([
+                ('address_line1', 'address_line1'),
+                ('city', 'city'),
+                ('postal_code', 'postal_code'),
+                ('country_code', 'country_code'),
+            ]),
             present="coalesce(address_line1, city, postal_code, country_code) is not null"
         ) }} as address,
         count(*) as source_record_count,
-        list_sort(list_distinct(list(source_system))) as source_systems,
+        string_agg(distinct source_system, ',' order by source_system) as source_systems,
         min(coalesce(source_created_at, source_updated_at)) as first_seen_at,
         max(source_updated_at) as last_updated_at
     from records
@@ -46,12 +51,12 @@ select
     survived.email,
     survived.phone,
     survived.birth_date,
-    address.address_line1,
-    address.city,
-    address.postal_code,
-    address.country_code,
+    {{ struct_field('survived.address', 'address_line1') }} as address_line1,
+    {{ struct_field('survived.address', 'city') }} as city,
+    {{ struct_field('survived.address', 'postal_code') }} as postal_code,
+    {{ struct_field('survived.address', 'country_code') }} as country_code,
     survived.source_record_count,
-    array_to_string(source_systems, ',') as source_systems,
+    survived.source_systems,
     survived.first_seen_at,
     survived.last_updated_at
 from survived

@@ -12,7 +12,7 @@ issues as (
         '{{ source_system }}' as source_system,
         source_record_id,
         loaded_at,
-        unnest(quality_issues) as issue
+        {{ unnest_structs('quality_issues') }} as issue
     from {{ ref(model) }}
     where not is_deleted
     {{- "\n        union all" if not loop.last }}
@@ -22,8 +22,8 @@ issues as (
 select
     issues.source_system,
     issues.source_record_id,
-    issue.column_name,
-    issue.raw_value_hmac,
-    issue.reason,
+    {{ struct_field('issues.issue', 'column_name') }} as column_name,
+    {{ struct_field('issues.issue', 'raw_value_hmac') }} as raw_value_hmac,
+    {{ struct_field('issues.issue', 'reason') }} as reason,
     issues.loaded_at as detected_at
 from issues
