@@ -8,10 +8,31 @@
     nullif(trim(regexp_replace({{ expression }}, '[\t\n\f\r ]+', ' ', 'g')), '')
 {%- endmacro %}
 
+{#- lower() and upper() by Unicode's simple case mapping, as DuckDB's do, whatever the
+    database's locale: PostgreSQL's follow the database's LC_CTYPE, and under C (a common
+    server default) leave É and Ö as they are, so Émile's name stays uncased and Österreich
+    matches no country. The libc C.utf8 collation maps them; the result goes back to the
+    database's default collation so no silver column carries C.utf8. -#}
+{% macro unicode_lower(expression) -%}
+    {{ return(adapter.dispatch('unicode_case')('lower', expression)) }}
+{%- endmacro %}
+
+{% macro unicode_upper(expression) -%}
+    {{ return(adapter.dispatch('unicode_case')('upper', expression)) }}
+{%- endmacro %}
+
+{% macro default__unicode_case(function, expression) -%}
+    {{ function }}({{ expression }})
+{%- endmacro %}
+
+{% macro postgres__unicode_case(function, expression) -%}
+    ({{ function }}({{ expression }} collate "C.utf8") collate "default")
+{%- endmacro %}
+
 {#- A name (of a person or a city) cased word by word, and within a word after a hyphen
-    (jean-PAUL -> Jean-Paul). Neither DuckDB nor PostgreSQL's initcap does this: initcap
-    also capitalises after an apostrophe (O'brien would become O'Brien). Particles keep a
-    capital (Van, De): a source's own casing of them cannot be told from noise. -#}
+    (jean-PAUL -> Jean-Paul). DuckDB has no initcap, and PostgreSQL's would differ: it
+    also capitalises after an apostrophe (O'Brien, where this gives O'brien). Particles
+    keep a capital (Van, De): a source's own casing of them cannot be told from noise. -#}
 {% macro title_case(expression) -%}
     {{ return(adapter.dispatch('title_case')(expression)) }}
 {%- endmacro %}
@@ -34,24 +55,28 @@
         select
             string_agg(
                 (
-                    select string_agg(upper(left(parts.part, 1)) || substr(parts.part, 2), '-' order by parts.part_number)
+                    select
+                        string_agg(
+                            {{ unicode_upper('left(parts.part, 1)') }} || substr(parts.part, 2),
+                            '-' order by parts.part_number
+                        )
                     from string_to_table(words.word, '-') with ordinality as parts (part, part_number)
                 ),
                 ' ' order by words.word_number
             )
-        from string_to_table(lower({{ clean_text(expression) }}), ' ') with ordinality as words (word, word_number)
+        from string_to_table({{ unicode_lower(clean_text(expression)) }}, ' ') with ordinality as words (word, word_number)
     )
 {%- endmacro %}
 
 {#- The name a typed country is looked up by in reference.country_codes; the contact
     validation asset applies the same rule in Python (country_codes.country_lookup_name). -#}
 {% macro country_lookup_name(expression) -%}
-    lower({{ clean_text(expression) }})
+    {{ unicode_lower(clean_text(expression)) }}
 {%- endmacro %}
 
 {#- A postal code in the reference's form: upper-case, single spaces. -#}
 {% macro postal_code_form(expression) -%}
-    upper({{ clean_text(expression) }})
+    {{ unicode_upper(clean_text(expression)) }}
 {%- endmacro %}
 
 {#- A `YYYY-MM-DD` text date as a DATE, NULL when it is not one. -#}
