@@ -17,6 +17,7 @@ from pathlib import Path
 
 from platform_assets.cli.erasure import add_erasure_commands
 from platform_assets.cli.evaluation import add_location_arguments, audited_location
+from platform_assets.cli.warehouse import add_warehouse_commands
 from platform_assets.settings import PROJECT_ROOT, alert_routes_path, waivers_path
 
 
@@ -134,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     recover.set_defaults(handler=_recover_runs)
 
     add_erasure_commands(commands)
+    add_warehouse_commands(commands)
     return parser
 
 

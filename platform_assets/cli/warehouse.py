@@ -1,0 +1,74 @@
+"""``platform-assets warehouse setup``: the PostgreSQL warehouse's schemas, roles and
+grants (docs/warehouse-roles.md).
+
+platform-assets warehouse setup [--postgres-url URL]
+
+The URL defaults to ``PLATFORM_POSTGRES_URL`` and must name an administrator login (a
+superuser, or the database owner with CREATEROLE); the login that runs the platform must
+be the one that runs the setup, which makes it a member of the four roles. On the DuckDB
+default there are no roles to create: the command says so and exits 0. Exit 1 when the
+server refuses the setup.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from platform_assets.settings import POSTGRES_URL_ENV, warehouse_path
+
+
+def _setup(args: argparse.Namespace) -> int:
+    # imported here, as main.py does, so `platform-assets --help` does not load Dagster
+    from adbc_driver_manager import Error as DatabaseError
+
+    from platform_assets.integrations.postgres.grants import SCHEMAS, set_up_warehouse
+    from platform_assets.warehouse import Warehouse
+    from platform_assets.warehouse.roles import ROLES, role_name
+
+    url = args.postgres_url or os.environ.get(POSTGRES_URL_ENV, "")
+    warehouse = Warehouse(database=str(warehouse_path()), postgres_url=url)
+    if warehouse.dialect != "postgres":
+        print(
+            f"the warehouse is the DuckDB file {warehouse.description}: DuckDB has no roles "
+            "or grants, nothing to set up (the file is readable by its owner only; "
+            f"docs/warehouse-roles.md). Set {POSTGRES_URL_ENV} or --postgres-url for "
+            "PostgreSQL."
+        )
+        return 0
+    try:
+        with warehouse.transaction() as session:
+            statements = set_up_warehouse(session)
+    except DatabaseError as error:
+        print(
+            f"platform-assets warehouse setup: {warehouse.description} refused the setup: "
+            f"{str(error).strip()}\n"
+            "Run it as a superuser, or as the database owner with CREATEROLE.",
+            file=sys.stderr,
+        )
+        return 1
+    print(
+        f"{warehouse.description}: schemas {', '.join(SCHEMAS)}; roles "
+        f"{', '.join(role_name(role) for role in ROLES)}; {len(statements)} statements"
+    )
+    return 0
+
+
+def add_warehouse_commands(commands: argparse._SubParsersAction) -> None:
+    """Adds ``warehouse`` to the ``platform-assets`` parser."""
+    warehouse = commands.add_parser(
+        "warehouse", help="the PostgreSQL warehouse's schemas, roles and grants"
+    )
+    warehouse_commands = warehouse.add_subparsers(dest="warehouse_command", required=True)
+    setup = warehouse_commands.add_parser(
+        "setup",
+        help="create the schemas and the loader, transformer, analyst and consumer roles, "
+        "and grant each what it may do (idempotent)",
+    )
+    setup.add_argument(
+        "--postgres-url",
+        default="",
+        help=f"an administrator's URL of the warehouse database (default ${POSTGRES_URL_ENV})",
+    )
+    setup.set_defaults(handler=_setup)
