@@ -2,7 +2,8 @@
 in a DuckDB file, the bronze loads' reports in a Dagster instance in a temp directory,
 the asset materialized by Dagster into a temp dashboards folder. The page shows the
 figures of the tables, escapes every value, holds no personal value of the input, is
-written owner-only, and says "not built yet" for a table the pipeline has not built."""
+written owner-only, and says "not built yet" for a table the pipeline has not built.
+The same tables in PostgreSQL, read as the analyst, give the same page."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from platform_assets.domains.customer.dashboards.last_loads import last_loads
 from platform_assets.domains.customer.dashboards.page import render_dashboard
 from platform_assets.domains.customer.dashboards.sections import TABLES_READ
 from platform_assets.ingestion.ops_tables import create_ops_tables
+from platform_assets.warehouse import Warehouse
+from tests.customer.warehouse_roles import prepare_roles
 from tests.dashboards.materializing import materialize_dashboard
 
 #: Personal values of the input: in bronze, in the quarantine's keys and payloads, in
@@ -40,10 +43,10 @@ INVALID_EMAIL = "email: The email address is not valid. It must have exactly one
 INVALID_PHONE = "phone: not a valid number for GB"
 UNKNOWN_POSTCODE = "postal_code: not a known postal code for DE"
 
+#: Plain SQL that DuckDB and PostgreSQL read alike (probabilities cast to the double
+#: precision the real tables hold: PostgreSQL would keep the literals numeric).
+SCHEMAS = ("bronze", "silver", "gold", "ops")
 TABLES_SQL = (
-    "create schema bronze",
-    "create schema silver",
-    "create schema gold",
     """create table bronze.crm_contacts as select * from (values
         ('c1', 'Zebedee', 'Quillfeather', 'zebedee.quillfeather@example.com', '+447700900123'),
         ('c2', 'Ottoline', 'Brisk', 'ottoline.brisk@example.org', null)
@@ -70,7 +73,8 @@ TABLES_SQL = (
     # cust_a: crm and spreadsheet; cust_b: twice in the crm; three singletons; cust_f:
     # six records, in the histogram's "5 or more" bar
     """create table gold.customer_source_xref as
-        select source_record_id, source_system, customer_key, 0.99 as match_probability,
+        select source_record_id, source_system, customer_key,
+               cast(0.99 as double precision) as match_probability,
                count(*) over (partition by customer_key) as cluster_size
         from (values
             ('crm:c1', 'crm', 'cust_a'),
@@ -84,7 +88,11 @@ TABLES_SQL = (
             ('spreadsheet:f:S:5', 'spreadsheet', 'cust_f'),
             ('spreadsheet:f:S:6', 'spreadsheet', 'cust_f')
         ) t(source_record_id, source_system, customer_key)""",
-    """create table gold.customer_match_review as select * from (values
+    """create table gold.customer_match_review as
+        select source_record_id_l, source_record_id_r,
+               cast(match_probability as double precision) as match_probability,
+               cast(match_weight as double precision) as match_weight
+        from (values
         ('crm:c4', 'spreadsheet:zebedee.quillfeather@example.com', 0.52, 1.1),
         ('crm:c5', 'crm:c6', 0.61, 2.3),
         ('crm:c5', 'crm:c4', 0.63, 2.5),
@@ -120,11 +128,20 @@ CRM_LOAD = {
 }
 
 
-def build_tables(path: Path) -> None:
-    with duckdb.connect(str(path)) as connection:
-        create_ops_tables(connection)
+def build_tables(warehouse: Warehouse) -> None:
+    prepare_roles(warehouse, SCHEMAS)
+    with warehouse.transaction() as session:
+        for schema in SCHEMAS:
+            session.execute(f"create schema if not exists {schema}")
+        create_ops_tables(session)
         for statement in TABLES_SQL:
-            connection.execute(statement)
+            session.execute(statement)
+
+
+def render(warehouse: Warehouse, instance: dg.DagsterInstance) -> str:
+    """The page as the asset renders it, read as the analyst."""
+    with warehouse.connect(read_only=True, role="analyst") as session:
+        return render_dashboard(session, last_loads(instance)).html
 
 
 @contextmanager
@@ -154,7 +171,7 @@ def materialize(warehouse: Path, dashboards: Path, instance: dg.DagsterInstance)
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Materialized]:
     workdir = tmp_path_factory.mktemp("customer_dashboard")
     warehouse = workdir / "warehouse.duckdb"
-    build_tables(warehouse)
+    build_tables(Warehouse(database=str(warehouse)))
     with dagster_instance(workdir / "dagster_home") as instance:
         instance.report_runless_asset_event(
             dg.AssetMaterialization(asset_key=["bronze", "crm_contacts"], metadata=CRM_LOAD)
@@ -255,10 +272,9 @@ def test_no_personal_value_of_the_input_is_on_the_page(built: Materialized) -> N
     assert "hmac-" not in built.html
 
 
-def test_values_from_the_tables_are_escaped(tmp_path: Path) -> None:
-    path = tmp_path / "warehouse.duckdb"
-    build_tables(path)
-    with duckdb.connect(str(path)) as connection:
+def test_values_from_the_tables_are_escaped(any_warehouse: Warehouse, tmp_path: Path) -> None:
+    build_tables(any_warehouse)
+    with any_warehouse.transaction() as connection:
         connection.execute(
             "insert into silver.customer_data_quality_issues values (?, 'x', ?, 'h', ?)",
             [HOSTILE, HOSTILE, HOSTILE],
@@ -278,9 +294,7 @@ def test_values_from_the_tables_are_escaped(tmp_path: Path) -> None:
             [HOSTILE],
         )
     with dagster_instance(tmp_path / "home") as instance:
-        loads = last_loads(instance)
-    with duckdb.connect(str(path), read_only=True) as connection:
-        html = render_dashboard(connection, loads).html
+        html = render(any_warehouse, instance)
     assert "<script" not in html
     escaped = f"<td>{escape(HOSTILE)}</td>"
     # issues: source (twice), column, reason; quarantine: source; weather: country (twice), source
@@ -311,6 +325,41 @@ def test_tables_not_built_yet_leave_their_sections_saying_so(tmp_path: Path) -> 
             "select tables_missing from dashboards.customer_data_quality"
         ).fetchall()
     assert missing == ", ".join(TABLES_READ)
+
+
+@pytest.mark.postgres
+def test_postgresql_gives_the_page_duckdb_gives(postgres_server, tmp_path: Path) -> None:
+    """The same tables, the same page: figures, order and formatting do not depend on the
+    database; and so does a warehouse that holds none of the tables yet."""
+    duckdb_warehouse = Warehouse(database=str(tmp_path / "warehouse.duckdb"))
+    postgres = Warehouse(postgres_url=postgres_server.create_database())
+    empty_duckdb = Warehouse(database=str(tmp_path / "empty.duckdb"))
+    empty_postgres = Warehouse(postgres_url=postgres_server.create_database())
+    for warehouse in (duckdb_warehouse, postgres):
+        build_tables(warehouse)
+    prepare_roles(empty_postgres, ())
+    with empty_duckdb.connect():
+        pass  # the file must exist to be opened read-only
+    with dagster_instance(tmp_path / "home") as instance:
+        instance.report_runless_asset_event(
+            dg.AssetMaterialization(asset_key=["bronze", "crm_contacts"], metadata=CRM_LOAD)
+        )
+        pages = {
+            name: render(w, instance)
+            for name, w in (
+                ("duckdb", duckdb_warehouse),
+                ("postgres", postgres),
+                ("empty duckdb", empty_duckdb),
+                ("empty postgres", empty_postgres),
+            )
+        }
+    assert pages["postgres"] == pages["duckdb"]
+    assert (
+        '<div class="value">4</div><div class="label">pairs awaiting review</div>'
+        in (pages["postgres"])
+    )
+    assert pages["empty postgres"] == pages["empty duckdb"]
+    assert pages["empty postgres"].count('<p class="empty">Not built yet: ') == 5
 
 
 def test_the_asset_depends_on_every_table_it_reads() -> None:

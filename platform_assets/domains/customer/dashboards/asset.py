@@ -55,8 +55,8 @@ def customer_data_quality(context: dg.AssetExecutionContext, warehouse: Warehous
     bronze table's last load. Aggregates only, no personal value. Written to
     PLATFORM_DASHBOARDS_DIR/customer (default data/dashboards/customer)."""
     loads = last_loads(context.instance)
-    with warehouse.connect(read_only=True) as connection:
-        dashboard = render_dashboard(connection, loads)
+    with warehouse.connect(read_only=True, role="analyst") as session:
+        dashboard = render_dashboard(session, loads)
     page = write_page(dashboards_dir() / DOMAIN_FOLDER, dashboard.key, dashboard.html)
     missing = ", ".join(dashboard.tables_missing) or None
     context.log.info(f"wrote {page.path}" + (f"; not built yet: {missing}" if missing else ""))

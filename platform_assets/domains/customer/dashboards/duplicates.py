@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Final
 
-import duckdb
-
 from platform_assets.domains.customer.dashboards.reading import rows, with_bars
+from platform_assets.warehouse import WarehouseSession
 
 XREF: Final = "gold.customer_source_xref"
 REVIEW: Final = "gold.customer_match_review"
@@ -18,30 +17,31 @@ LARGEST_BUCKET: Final = 5
 REVIEW_BAND: Final = 0.05
 
 
-def figures(connection: duckdb.DuckDBPyConnection) -> dict[str, object]:
+def figures(session: WarehouseSession) -> dict[str, object]:
     customers = (
         f"select customer_key, count(*) as records, count(distinct source_system) as sources "
         f"from {XREF} group by customer_key"
     )
     [totals] = rows(
-        connection,
+        session,
         f"with customers as ({customers}) select "
-        "coalesce(sum(records), 0) as records, count(*) as customers, "
+        # PostgreSQL sums integers into numeric, which reaches Python as text
+        "coalesce(sum(records), 0)::bigint as records, count(*) as customers, "
         "count(*) filter (where records > 1) as with_duplicates, "
         "count(*) filter (where sources > 1) as multi_source "
         "from customers",
     )
     histogram = rows(
-        connection,
+        session,
         f"with customers as ({customers}) "
         f"select least(records, {LARGEST_BUCKET}) as records, count(*) as customers "
-        "from customers group by all order by records",
+        "from customers group by 1 order by records",
     )
-    [review] = rows(connection, f"select count(*) as pairs from {REVIEW}")
+    [review] = rows(session, f"select count(*) as pairs from {REVIEW}")
     bands = rows(
-        connection,
+        session,
         f"select floor(match_probability / {REVIEW_BAND}) * {REVIEW_BAND} as band_from, "
-        f"count(*) as pairs from {REVIEW} group by all order by band_from",
+        f"count(*) as pairs from {REVIEW} group by 1 order by band_from",
     )
     return {
         **totals,

@@ -7,29 +7,29 @@ from __future__ import annotations
 
 from typing import Final
 
-import duckdb
-
 from platform_assets.domains.customer.dashboards.reading import rows
+from platform_assets.warehouse import WarehouseSession
 
 TABLE: Final = "silver.customer_data_quality_issues"
 
 
-def figures(connection: duckdb.DuckDBPyConnection) -> dict[str, object]:
+def figures(session: WarehouseSession) -> dict[str, object]:
     [totals] = rows(
-        connection,
+        session,
         f"select count(*) as issues, count(distinct source_record_id) as records from {TABLE}",
     )
     return {
         **totals,
         "per_source": rows(
-            connection,
+            session,
             f"select source_system, count(*) as issues, "
             f"count(distinct source_record_id) as records "
             f"from {TABLE} group by source_system order by source_system",
         ),
         "per_reason": rows(
-            connection,
+            session,
             f"select source_system, column_name, reason, count(*) as issues from {TABLE} "
-            "group by all order by issues desc, source_system, column_name, reason",
+            "group by source_system, column_name, reason "
+            "order by issues desc, source_system, column_name, reason",
         ),
     }

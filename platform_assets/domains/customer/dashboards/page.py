@@ -12,11 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-import duckdb
-
 from platform_assets.dashboards.environment import dashboard_environment
 from platform_assets.domains.customer.dashboards.last_loads import FIGURES, LastLoad
 from platform_assets.domains.customer.dashboards.sections import build_sections
+from platform_assets.warehouse import WarehouseSession
 
 KEY: Final = "data_quality"
 TITLE: Final = "Customer data quality"
@@ -34,8 +33,8 @@ class Dashboard:
     tables_missing: tuple[str, ...]
 
 
-def render_dashboard(connection: duckdb.DuckDBPyConnection, loads: Sequence[LastLoad]) -> Dashboard:
-    sections = build_sections(connection)
+def render_dashboard(session: WarehouseSession, loads: Sequence[LastLoad]) -> Dashboard:
+    sections = build_sections(session)
     html = ENVIRONMENT.get_template(f"{KEY}.html").render(
         title=TITLE,
         sections=sections,

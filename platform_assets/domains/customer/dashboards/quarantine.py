@@ -9,22 +9,22 @@ from __future__ import annotations
 
 from typing import Final
 
-import duckdb
-
 from platform_assets.domains.customer.dashboards.reading import rows
 from platform_assets.domains.customer.dashboards.tables import BRONZE_TABLES
+from platform_assets.warehouse import WarehouseSession
 
 TABLE: Final = "ops.quarantine"
 
 
-def figures(connection: duckdb.DuckDBPyConnection) -> dict[str, object]:
+def figures(session: WarehouseSession) -> dict[str, object]:
     entities = ", ".join(f"'{table}'" for table in BRONZE_TABLES)
     per_table = rows(
-        connection,
+        session,
         "select source, entity, "
         "count(distinct record_key) filter (where resolved_at is null) as open, "
         "count(distinct record_key) filter (where resolved_at is not null) as resolved "
-        f"from {TABLE} where entity in ({entities}) group by all order by source, entity",
+        f"from {TABLE} where entity in ({entities}) "
+        "group by source, entity order by source, entity",
     )
     return {
         "per_table": per_table,

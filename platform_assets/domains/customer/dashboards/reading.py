@@ -10,21 +10,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import duckdb
+from platform_assets.warehouse import WarehouseSession
 
 
-def existing_tables(connection: duckdb.DuckDBPyConnection, names: Iterable[str]) -> frozenset[str]:
-    """Those of the qualified table names (``schema.table``) the warehouse holds."""
-    rows = connection.execute(
+def existing_tables(session: WarehouseSession, names: Iterable[str]) -> frozenset[str]:
+    """Those of the qualified table names (``schema.table``) the warehouse holds (on
+    PostgreSQL: that the session's role may read)."""
+    rows = session.execute(
         "select table_schema || '.' || table_name from information_schema.tables"
     ).fetchall()
     present = {row[0] for row in rows}
     return frozenset(name for name in names if name in present)
 
 
-def rows(connection: duckdb.DuckDBPyConnection, query: str) -> list[dict[str, Any]]:
+def rows(session: WarehouseSession, query: str) -> list[dict[str, Any]]:
     """The result of ``query`` as one dict per row, for the template."""
-    return connection.sql(query).pl().to_dicts()
+    return session.frame(query).to_dicts()
 
 
 def with_bars(table: list[dict[str, Any]], value: str) -> list[dict[str, Any]]:

@@ -7,8 +7,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-import duckdb
-
 from platform_assets.domains.customer.dashboards import (
     duplicates,
     invalid_values,
@@ -16,6 +14,7 @@ from platform_assets.domains.customer.dashboards import (
     weather,
 )
 from platform_assets.domains.customer.dashboards.reading import existing_tables
+from platform_assets.warehouse import WarehouseSession
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ class Section:
     heading: str
     note: str
     tables: tuple[str, ...]
-    figures: Callable[[duckdb.DuckDBPyConnection], Mapping[str, object]]
+    figures: Callable[[WarehouseSession], Mapping[str, object]]
 
 
 @dataclass(frozen=True)
@@ -83,11 +82,11 @@ SECTIONS: Final = (
 TABLES_READ: Final = tuple(sorted({table for section in SECTIONS for table in section.tables}))
 
 
-def build_sections(connection: duckdb.DuckDBPyConnection) -> list[BuiltSection]:
-    present = existing_tables(connection, TABLES_READ)
+def build_sections(session: WarehouseSession) -> list[BuiltSection]:
+    present = existing_tables(session, TABLES_READ)
     built = []
     for section in SECTIONS:
         missing = tuple(table for table in section.tables if table not in present)
-        figures = None if missing else section.figures(connection)
+        figures = None if missing else section.figures(session)
         built.append(BuiltSection(section, figures, missing))
     return built

@@ -6,21 +6,21 @@ from __future__ import annotations
 
 from typing import Final
 
-import duckdb
-
 from platform_assets.domains.customer.dashboards.reading import rows
+from platform_assets.warehouse import WarehouseSession
 
 COMPLETENESS: Final = "silver.customer_weather_completeness"
 DAILY: Final = "silver.customer_weather_daily"
 
 
-def completeness(connection: duckdb.DuckDBPyConnection) -> dict[str, object]:
+def completeness(session: WarehouseSession) -> dict[str, object]:
     per_country = rows(
-        connection,
+        session,
         "select country_code, count(*) as area_days, "
         "count(*) filter (where not is_missing) as present, "
         "count(*) filter (where is_missing) as missing, "
-        "count(*) filter (where not is_missing) / count(*) as share_present "
+        # a double division: PostgreSQL divides integers into an integer
+        "count(*) filter (where not is_missing)::double precision / count(*) as share_present "
         f"from {COMPLETENESS} group by country_code order by country_code",
     )
     area_days = sum(row["area_days"] for row in per_country)
@@ -33,13 +33,13 @@ def completeness(connection: duckdb.DuckDBPyConnection) -> dict[str, object]:
     }
 
 
-def sources(connection: duckdb.DuckDBPyConnection) -> dict[str, object]:
+def sources(session: WarehouseSession) -> dict[str, object]:
     """Rows per country and weather source, with the source's share of the country."""
     return {
         "per_source": rows(
-            connection,
+            session,
             "select country_code, weather_source, count(*) as observations, "
-            "count(*) / sum(count(*)) over (partition by country_code) as share "
+            "count(*)::double precision / sum(count(*)) over (partition by country_code) as share "
             f"from {DAILY} group by country_code, weather_source "
             "order by country_code, weather_source",
         )
