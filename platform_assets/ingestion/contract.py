@@ -63,12 +63,14 @@ class ColumnKind(StrEnum):
     DATE = "date"
 
     @property
-    def duckdb_type(self) -> str:
+    def sql_type(self) -> str:
+        """The landing type, spelled so DuckDB and PostgreSQL both take it (PostgreSQL
+        has no ``DOUBLE``)."""
         return {
             "text": "VARCHAR",
             "integer": "BIGINT",
             "timestamp": "TIMESTAMPTZ",
-            "float": "DOUBLE",
+            "float": "DOUBLE PRECISION",
             "date": "DATE",
         }[self.value]
 
@@ -177,7 +179,7 @@ class TableContract:
 
     def create_table_sql(self) -> str:
         columns = [
-            f"{quote_identifier(c.name)} {c.kind.duckdb_type}"
+            f"{quote_identifier(c.name)} {c.kind.sql_type}"
             + ("" if c.nullable and c.name not in self.key else " NOT NULL")
             for c in self.columns
         ]

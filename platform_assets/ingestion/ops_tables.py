@@ -14,10 +14,8 @@ from __future__ import annotations
 
 from typing import Final
 
-import duckdb
-
 from platform_assets.privacy.suppression_list import CREATE_SUPPRESSION
-from platform_assets.warehouse import Warehouse
+from platform_assets.warehouse import Warehouse, WarehouseSession
 
 OPS_SCHEMA: Final = "ops"
 QUARANTINE_TABLE: Final = "ops.quarantine"
@@ -50,27 +48,27 @@ CREATE_OPS_TABLES: Final = (
 )
 
 
-def create_ops_tables(connection: duckdb.DuckDBPyConnection) -> None:
+def create_ops_tables(session: WarehouseSession) -> None:
     for statement in CREATE_OPS_TABLES:
-        connection.execute(statement)
+        session.execute(statement)
 
 
-def ops_table_exists(connection: duckdb.DuckDBPyConnection, name: str) -> bool:
+def ops_table_exists(session: WarehouseSession, name: str) -> bool:
     """Whether ``ops.<name>`` exists: readers run before the first load creates it."""
-    rows = connection.execute(
+    rows = session.execute(
         "select count(*) from information_schema.tables "
         f"where table_schema = '{OPS_SCHEMA}' and table_name = ?",
         [name],
-    )
-    return bool(rows.fetchall()[0][0])
+    ).fetchall()
+    return bool(rows[0][0])
 
 
 def read_cursor(warehouse: Warehouse, source: str, entity: str) -> str | None:
     """The cursor stored for (source, entity), or None before the first load."""
-    with warehouse.connect() as connection:
-        if not ops_table_exists(connection, "ingestion_cursors"):
+    with warehouse.connect(role="loader") as session:
+        if not ops_table_exists(session, "ingestion_cursors"):
             return None
-        rows = connection.execute(
+        rows = session.execute(
             f"select cursor from {CURSORS_TABLE} where source = ? and entity = ?",
             [source, entity],
         ).fetchall()

@@ -3,14 +3,13 @@
 Downstream models compare one column instead of every column to find what changed. The
 hashed text is a JSON array of the data columns in contract order, each as canonical
 text (a timestamp as microseconds since the epoch, so no session time zone enters it),
-and JSON keeps NULL distinct from the empty string. DuckDB computes it (``sha256``;
-polars has no cryptographic hash), with the same expression for the landed batch and
-for a stored row the merge completes, so a rerun gives the same hash.
+and JSON keeps NULL distinct from the empty string. An in-memory DuckDB computes it
+(``sha256``; polars has no cryptographic hash) for every row the warehouse stores,
+whichever database that is: PostgreSQL spells a float as text differently (``1`` for
+DuckDB's ``1.0``), so a hash taken there would differ from DuckDB's for the same row.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import duckdb
 import polars as pl
@@ -19,14 +18,11 @@ from platform_assets.ingestion.contract import ROW_HASH_COLUMN, ColumnKind, Tabl
 from platform_assets.warehouse import quote_identifier
 
 
-def row_hash_sql(
-    contract: TableContract, column_sql: Callable[[str], str] = quote_identifier
-) -> str:
-    """The SQL expression of the hash; ``column_sql`` names where each column's value is
-    read (the merge reads a column the batch did not carry from the stored row)."""
+def row_hash_sql(contract: TableContract) -> str:
+    """The DuckDB expression of the hash over the contract's data columns."""
     texts = []
     for column in contract.columns:
-        value = column_sql(column.name)
+        value = quote_identifier(column.name)
         if column.kind is ColumnKind.TIMESTAMP:
             value = f"epoch_us({value})"
         texts.append(f"cast({value} as VARCHAR)")
@@ -34,7 +30,8 @@ def row_hash_sql(
 
 
 def with_row_hash(contract: TableContract, rows: pl.DataFrame) -> pl.DataFrame:
-    """``rows`` (the contract's data columns, typed) with their ``_row_hash``."""
+    """``rows`` (the contract's data columns, typed, in any order) with their
+    ``_row_hash``, replacing one they carry."""
     with duckdb.connect() as connection:
         connection.register("hashed_rows", rows.to_arrow())
         # a plain projection keeps DuckDB's insertion order, so the hashes line up

@@ -17,7 +17,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-import duckdb
 import polars as pl
 
 from platform_assets.ingestion.connector import Connector, RecordBatch
@@ -33,6 +32,7 @@ from platform_assets.ingestion.table_drift import TableDrift, check_table
 from platform_assets.ingestion.validation import validate
 from platform_assets.integrations.dbt.pii_key import PiiKeyError
 from platform_assets.warehouse import Warehouse
+from platform_assets.warehouse.dialect import WAREHOUSE_ERRORS
 
 
 class Log(Protocol):
@@ -77,7 +77,7 @@ def ingest(
     report = IngestionReport(
         run_id=run_id,
         source=connector.source_id,
-        sink=f"duckdb:{contract.qualified_name}",
+        sink=f"{warehouse.dialect}:{contract.qualified_name}",
         entity=entity,
         cursor_before=stored_cursor,
     )
@@ -139,7 +139,7 @@ def ingest(
             report, FailureCategory.CONFIGURATION, str(error), started, connector, stats_before, log
         )
         raise IngestionFailed(report) from error
-    except duckdb.Error as error:
+    except WAREHOUSE_ERRORS as error:
         _fail(report, FailureCategory.LOAD_ERROR, str(error), started, connector, stats_before, log)
         raise IngestionFailed(report) from error
     report.quarantined_new = counts.quarantined_new

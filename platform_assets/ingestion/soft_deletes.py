@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-import duckdb
 import polars as pl
 
 from platform_assets.ingestion.connector import RecordBatch, SnapshotScope
@@ -29,7 +28,7 @@ from platform_assets.ingestion.contract import (
     TableContract,
 )
 from platform_assets.ingestion.record_key import record_key_sql, record_keys
-from platform_assets.warehouse import quote_identifier
+from platform_assets.warehouse import WarehouseSession, quote_identifier
 
 
 class SoftDeleteConfigError(Exception):
@@ -126,7 +125,7 @@ def _rereads(contract: TableContract, batches: Sequence[RecordBatch]) -> tuple[S
 
 
 def apply_soft_deletes(
-    connection: duckdb.DuckDBPyConnection,
+    session: WarehouseSession,
     contract: TableContract,
     deletions: Deletions,
     *,
@@ -142,57 +141,45 @@ def apply_soft_deletes(
         return DeletionCounts()
     key_text = record_key_sql(contract.key, "t")
     deleted_at, lineage = quote_identifier(DELETED_AT_COLUMN), _lineage_assignments()
-    connection.register(
+    session.register(
         "deleted_records",
         pl.DataFrame(
             {"record_key": list(deletions.deleted_keys)}, schema={"record_key": pl.String}
-        ).to_arrow(),
+        ),
     )
     restored = 0
     if incoming_table is not None:
         on = " and ".join(
             f"t.{quote_identifier(c)} = s.{quote_identifier(c)}" for c in contract.key
         )
-        restored = _count(
-            connection.execute(
-                f"update {contract.sql_name} as t set {deleted_at} = null, {lineage} "
-                f"from {incoming_table} as s where {on} and t.{deleted_at} is not null "
-                f"and {key_text} not in (select record_key from deleted_records)",
-                [loaded_at, run_id],
-            )
+        restored = session.changed(
+            f"update {contract.sql_name} as t set {deleted_at} = null, {lineage} "
+            f"from {incoming_table} as s where {on} and t.{deleted_at} is not null "
+            f"and {key_text} not in (select record_key from deleted_records)",
+            [loaded_at, run_id],
         )
     mark = (
         f"update {contract.sql_name} as t set {deleted_at} = ?, {lineage} "
         f"where t.{quote_identifier(SOURCE_COLUMN)} = ? and t.{deleted_at} is null and "
     )
-    soft_deleted = _count(
-        connection.execute(
-            mark + f"{key_text} in (select record_key from deleted_records)",
-            [loaded_at, loaded_at, run_id, source],
-        )
+    soft_deleted = session.changed(
+        mark + f"{key_text} in (select record_key from deleted_records)",
+        [loaded_at, loaded_at, run_id, source],
     )
-    connection.unregister("deleted_records")
+    session.unregister("deleted_records")
     for reread in deletions.rereads:
-        connection.register(
-            "returned_records", reread.returned_keys.to_frame("record_key").to_arrow()
-        )
+        session.register("returned_records", reread.returned_keys.to_frame("record_key"))
         in_scope = "".join(
             f"cast(t.{quote_identifier(column)} as VARCHAR) = ? and "
             for column, _ in reread.scope.columns
         )
-        soft_deleted += _count(
-            connection.execute(
-                mark + in_scope + f"{key_text} not in (select record_key from returned_records)",
-                [loaded_at, loaded_at, run_id, source, *(v for _, v in reread.scope.columns)],
-            )
+        soft_deleted += session.changed(
+            mark + in_scope + f"{key_text} not in (select record_key from returned_records)",
+            [loaded_at, loaded_at, run_id, source, *(v for _, v in reread.scope.columns)],
         )
-        connection.unregister("returned_records")
+        session.unregister("returned_records")
     return DeletionCounts(soft_deleted=soft_deleted, restored=restored)
 
 
 def _lineage_assignments() -> str:
     return f"{quote_identifier(LOADED_AT_COLUMN)} = ?, {quote_identifier(RUN_ID_COLUMN)} = ?"
-
-
-def _count(result: duckdb.DuckDBPyConnection) -> int:
-    return int(result.fetchall()[0][0])

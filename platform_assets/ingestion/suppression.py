@@ -33,7 +33,9 @@ def drop_suppressed(
     digests = _suppressed_digests(warehouse, source, contract.entity)
     if not digests:
         return list(batches), 0
-    key = pii_hmac_key(warehouse.path.parent)
+    # a PostgreSQL warehouse has no directory to keep a generated key in: the key must
+    # then be configured (PiiKeyError says so)
+    key = pii_hmac_key(None if warehouse.dialect == "postgres" else warehouse.path.parent)
 
     # HMAC per record in Python: neither DuckDB nor polars has a keyed hash, and this
     # runs only for a source and entity someone was erased from.
@@ -60,10 +62,10 @@ def _without(records: Records, flags: list[bool]) -> Records:
 
 
 def _suppressed_digests(warehouse: Warehouse, source: str, entity: str) -> frozenset[str]:
-    with warehouse.connect() as connection:
-        if not ops_table_exists(connection, "erasure_suppression"):
+    with warehouse.connect(role="loader") as session:
+        if not ops_table_exists(session, "erasure_suppression"):
             return frozenset()
-        rows = connection.execute(
+        rows = session.execute(
             f"select record_key_digest from {SUPPRESSION_TABLE} where source = ? and entity = ?",
             [source, entity],
         ).fetchall()

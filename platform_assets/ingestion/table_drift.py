@@ -4,8 +4,10 @@ A table altered outside the platform (a column retyped to VARCHAR, dropped, made
 optional) either takes wrong data silently or fails every load, and no retry changes
 that: it is a configuration error, reported with every mismatch at once. The expected
 shape is the table the contract's own DDL creates, read back from an in-memory DuckDB
-(once per contract), so types are compared in DuckDB's spelling and the contract stays
-the only statement of the shape. The check itself is one catalog query per load.
+(once per contract), so the contract stays the only statement of the shape; on
+PostgreSQL its types are compared in PostgreSQL's spelling of them. The check itself is
+one catalog query per load, as the loader role (the catalog lists only tables the role
+may use, and a table it may not use fails the load anyway).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from typing import Final
 import duckdb
 
 from platform_assets.ingestion.contract import TableContract
-from platform_assets.warehouse import Warehouse, quote_identifier
+from platform_assets.integrations.duckdb.session import DuckDBSession
+from platform_assets.warehouse import Dialect, Warehouse, WarehouseSession, quote_identifier
+from platform_assets.warehouse.dialect import catalog_type
 
 RUNBOOK: Final = "docs/runbooks/dora.md"
 
@@ -43,11 +47,11 @@ class TableDrift(Exception):
 def check_table(warehouse: Warehouse, contract: TableContract) -> None:
     """Raises TableDrift naming every mismatch; a table that does not exist yet passes
     (the load creates it from the contract)."""
-    with warehouse.connect() as connection:
-        actual = _catalog_columns(connection, contract.schema, contract.table)
+    with warehouse.connect(role="loader") as session:
+        actual = _catalog_columns(session, contract.schema, contract.table)
     if not actual:
         return
-    mismatches = _mismatches(_contract_columns(contract), actual)
+    mismatches = _mismatches(_contract_columns(contract, warehouse.dialect), actual)
     if mismatches:
         raise TableDrift(
             f"{contract.qualified_name} does not match its contract: {'; '.join(mismatches)}. "
@@ -79,8 +83,14 @@ def _mismatches(expected: dict[str, CatalogColumn], actual: dict[str, CatalogCol
     return mismatches
 
 
-def _contract_columns(contract: TableContract) -> dict[str, CatalogColumn]:
-    return _columns_created_by(contract.schema, contract.table, contract.create_table_sql())
+def _contract_columns(contract: TableContract, dialect: Dialect) -> dict[str, CatalogColumn]:
+    created = _columns_created_by(contract.schema, contract.table, contract.create_table_sql())
+    return {
+        name: CatalogColumn(
+            catalog_type(column.data_type, dialect), column.nullable, column.has_default
+        )
+        for name, column in created.items()
+    }
 
 
 @functools.cache
@@ -88,15 +98,16 @@ def _columns_created_by(schema: str, table: str, ddl: str) -> dict[str, CatalogC
     """Cached on the DDL text, which is what decides the shape (and is hashable whatever
     the contract holds)."""
     with duckdb.connect() as connection:
-        connection.execute(f"create schema {quote_identifier(schema)}")
-        connection.execute(ddl)
-        return _catalog_columns(connection, schema, table)
+        session = DuckDBSession(connection)
+        session.execute(f"create schema {quote_identifier(schema)}")
+        session.execute(ddl)
+        return _catalog_columns(session, schema, table)
 
 
 def _catalog_columns(
-    connection: duckdb.DuckDBPyConnection, schema: str, table: str
+    session: WarehouseSession, schema: str, table: str
 ) -> dict[str, CatalogColumn]:
-    rows = connection.execute(_CATALOG_SQL, [schema, table]).fetchall()
+    rows = session.execute(_CATALOG_SQL, [schema, table]).fetchall()
     return {
         name: CatalogColumn(data_type, nullable, default)
         for name, data_type, nullable, default in rows
