@@ -2,8 +2,8 @@
 
 Each factory takes an asset (its stage tag decides severity and blocking) and returns a
 ``dg.AssetChecksDefinition`` that reads the asset's warehouse table through the
-``warehouse`` resource. The evaluations behind them are pure functions over a DuckDB
-connection, usable on their own.
+``warehouse`` resource. The evaluations behind them are pure functions over a
+``WarehouseSession`` (DuckDB or PostgreSQL), usable on their own.
 """
 
 from platform_assets.checks.data_freshness import data_freshness_check

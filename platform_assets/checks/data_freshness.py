@@ -3,8 +3,10 @@
 Dagster's freshness policies watch when an asset was last materialized; a pipeline that
 runs on time but reloads a stale extract passes them. This check reads ``max(column)``.
 
-The column may be a timestamp, a date or text. Text is parsed with ``text_format``
-(strptime codes) when given, else as ISO 8601; text without a UTC offset is read as UTC.
+The column may be a timestamp, a date or text. A naive timestamp and a date's midnight
+are read as UTC. Text is parsed in Python, so DuckDB and PostgreSQL read it alike: with
+``text_format`` (strptime codes) when given, else as ISO 8601; text without a UTC offset
+is read as UTC and text that does not parse counts as no event.
 """
 
 from __future__ import annotations
@@ -12,16 +14,14 @@ from __future__ import annotations
 import datetime as dt
 
 import dagster as dg
-import duckdb
+import pyarrow as pa
 
 from platform_assets.checks.outcome import CheckOutcome, count_of
 from platform_assets.checks.target import AssetLike, CheckTarget, check_name
 from platform_assets.checks.warehouse_check import build_warehouse_check
-from platform_assets.warehouse import quote_identifier
+from platform_assets.warehouse import WarehouseSession, quote_identifier
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_TYPED = ("TIMESTAMP", "DATE")
-_TEXT = "VARCHAR"
 
 
 def epoch_microseconds(moment: dt.datetime) -> int:
@@ -30,34 +30,72 @@ def epoch_microseconds(moment: dt.datetime) -> int:
     return (aware - _EPOCH) // dt.timedelta(microseconds=1)
 
 
-def column_type(connection: duckdb.DuckDBPyConnection, table: str, column: str) -> str:
-    relation = connection.sql(f"select {quote_identifier(column)} from {table} limit 0")
-    return str(relation.types[0])
+def column_type(session: WarehouseSession, table: str, column: str) -> pa.DataType:
+    """The column's Arrow type: both backends hand results over as Arrow, so one type
+    system answers for both."""
+    return session.arrow(f"select {quote_identifier(column)} from {table} limit 0").schema[0].type
 
 
-def instant_sql(
-    connection: duckdb.DuckDBPyConnection, table: str, column: str, *, text_format: str | None
-) -> str | None:
-    """SQL for the column as microseconds since the epoch (null where text does not
-    parse), or None when the column is neither a timestamp, a date nor text."""
-    value = quote_identifier(column)
-    kind = column_type(connection, table, column)
-    if kind.startswith(_TYPED):
-        # A naive TIMESTAMP's (or a date's midnight's) epoch is taken as UTC; a
-        # TIMESTAMPTZ's is its instant.
-        return f"epoch_us({value}::TIMESTAMP)" if kind == "DATE" else f"epoch_us({value})"
-    if kind != _TEXT:
+def epoch_us_sql(session: WarehouseSession, value: str, kind: pa.DataType) -> str:
+    """SQL for a timestamp or date column as microseconds since the epoch: a
+    TIMESTAMPTZ's instant, a naive TIMESTAMP's (or a date's midnight's) taken as UTC."""
+    as_timestamp = f"{value}::TIMESTAMP" if pa.types.is_date(kind) else value
+    if session.dialect == "duckdb":
+        return f"epoch_us({as_timestamp})"
+    # extract(epoch ...) is numeric on PostgreSQL: exact to the microsecond
+    return f"(extract(epoch from {as_timestamp}) * 1000000)::bigint"
+
+
+def parse_instant(text: str, text_format: str | None) -> dt.datetime | None:
+    """The instant a text value names, offset-less text as UTC; None when it does not parse."""
+    try:
+        moment = (
+            dt.datetime.strptime(text, text_format)
+            if text_format is not None
+            else dt.datetime.fromisoformat(text.strip())
+        )
+    except ValueError:
         return None
-    # Offset-less text is interpreted in the session time zone: make that UTC.
-    connection.execute("set TimeZone = 'UTC'")
-    if text_format is None:
-        return f"epoch_us(try_cast({value} as TIMESTAMPTZ))"
-    escaped = text_format.replace("'", "''")
-    return f"epoch_us(try_strptime({value}, '{escaped}')::TIMESTAMPTZ)"
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _typed_extremes(
+    session: WarehouseSession, table: str, instant: str, now_us: int
+) -> tuple[int | None, int, int]:
+    row = session.execute(
+        f"select max({instant}) filter (where {instant} <= ?), count(*), "
+        f"count(*) filter (where {instant} > ?) from {table}",
+        [now_us, now_us],
+    ).fetchone()
+    assert row is not None
+    newest, rows, future = row
+    return (None if newest is None else int(newest)), int(rows), int(future)
+
+
+def _text_extremes(
+    session: WarehouseSession, table: str, column: str, text_format: str | None, now_us: int
+) -> tuple[int | None, int, int]:
+    """Each distinct text value is parsed once; the warehouse only groups them."""
+    value = quote_identifier(column)
+    newest: int | None = None
+    rows = future = 0
+    for text, count in session.execute(
+        f"select {value}, count(*) from {table} group by {value}"
+    ).fetchall():
+        rows += int(count)
+        moment = parse_instant(text, text_format) if text is not None else None
+        if moment is None:
+            continue
+        instant = epoch_microseconds(moment)
+        if instant > now_us:
+            future += int(count)
+        elif newest is None or instant > newest:
+            newest = instant
+    return newest, rows, future
 
 
 def evaluate_data_freshness(
-    connection: duckdb.DuckDBPyConnection,
+    session: WarehouseSession,
     table: str,
     column: str,
     *,
@@ -68,30 +106,29 @@ def evaluate_data_freshness(
     """The newest event is the newest one not after ``now``: a timestamp in the future
     (the landing contract quarantines those) would otherwise hide that real events
     stopped."""
-    instant = instant_sql(connection, table, column, text_format=text_format)
-    if instant is None:
-        return CheckOutcome(False, f"{column} is not a timestamp, a date or text.")
+    kind = column_type(session, table, column)
     now_us = epoch_microseconds(now)
-    newest_us, rows, future = connection.execute(
-        f"select max({instant}) filter (where {instant} <= ?), count(*), "
-        f"count(*) filter (where {instant} > ?) from {table}",
-        [now_us, now_us],
-    ).fetchall()[0]
+    if pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        instant = epoch_us_sql(session, quote_identifier(column), kind)
+        newest_us, rows, future = _typed_extremes(session, table, instant, now_us)
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        newest_us, rows, future = _text_extremes(session, table, column, text_format, now_us)
+    else:
+        return CheckOutcome(False, f"{column} is not a timestamp, a date or text.")
     counts: dict[str, int | float] = {
-        "rows": int(rows),
-        "future_rows": int(future),
+        "rows": rows,
+        "future_rows": future,
         "max_lag_seconds": max_lag.total_seconds(),
     }
-    ignored = f" ({count_of(int(future), 'future value')} ignored)" if future else ""
+    ignored = f" ({count_of(future, 'future value')} ignored)" if future else ""
     if newest_us is None:
         return CheckOutcome(
             False,
-            f"No past {column} value in {int(rows):,} rows{ignored}: there is no event to be "
-            "fresh.",
+            f"No past {column} value in {rows:,} rows{ignored}: there is no event to be fresh.",
             counts,
         )
-    newest = _EPOCH + dt.timedelta(microseconds=int(newest_us))
-    lag = dt.timedelta(microseconds=now_us - int(newest_us))
+    newest = _EPOCH + dt.timedelta(microseconds=newest_us)
+    lag = dt.timedelta(microseconds=now_us - newest_us)
     counts["lag_seconds"] = round(lag.total_seconds(), 3)
     newest_text = f"{newest:%Y-%m-%d %H:%M:%S} UTC{ignored}"
     if lag > max_lag:
@@ -130,8 +167,8 @@ def data_freshness_check(
         target,
         name=name or check_name("data_freshness", column),
         description=f"The newest {column} is at most {_hours(max_lag)} old.",
-        evaluate=lambda connection, _instance: evaluate_data_freshness(
-            connection,
+        evaluate=lambda session, _instance: evaluate_data_freshness(
+            session,
             target.table,
             column,
             max_lag=max_lag,

@@ -8,17 +8,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import dagster as dg
-import duckdb
 
 from platform_assets.checks.outcome import EXAMPLE_LIMIT, CheckOutcome, render_examples
 from platform_assets.checks.target import AssetLike, CheckTarget, asset_spec, check_name
 from platform_assets.checks.warehouse_check import build_warehouse_check
-from platform_assets.warehouse import quote_identifier
+from platform_assets.warehouse import WarehouseSession, quote_identifier
 from platform_assets.warehouse.io_manager import qualified, table_for
 
 
 def evaluate_referential_integrity(
-    connection: duckdb.DuckDBPyConnection,
+    session: WarehouseSession,
     table: str,
     columns: Sequence[str],
     referenced_table: str,
@@ -35,9 +34,9 @@ def evaluate_referential_integrity(
         f"(select 1 from {referenced_table} p where {joined})"
     )
     orphan_key = ", ".join(quote_identifier(column) for column in columns)
-    rows = connection.sql(f"select count(*) from {table}").fetchall()[0][0]
-    orphan_rows, orphan_keys = connection.sql(
-        f"select count(*), count(distinct ({orphan_key})) from ({orphans})"
+    rows = session.execute(f"select count(*) from {table}").fetchall()[0][0]
+    orphan_rows, orphan_keys = session.execute(
+        f"select count(*), count(distinct ({orphan_key})) from ({orphans}) as orphans"
     ).fetchall()[0]
     counts = {"rows": int(rows), "orphan_rows": int(orphan_rows), "orphan_keys": int(orphan_keys)}
     reference = f"({', '.join(columns)}) -> {referenced_table} ({', '.join(referenced_columns)})"
@@ -46,9 +45,9 @@ def evaluate_referential_integrity(
     names = [*columns, "rows"]
     examples = [
         dict(zip(names, row, strict=True))
-        for row in connection.sql(
-            f"select *, count(*) as rows from ({orphans}) group by all "
-            f"order by rows desc, {orphan_key} limit {EXAMPLE_LIMIT}"
+        for row in session.execute(
+            f"select {orphan_key}, count(*) as n from ({orphans}) as orphans "
+            f"group by {orphan_key} order by n desc, {orphan_key} limit {EXAMPLE_LIMIT}"
         ).fetchall()
     ]
     return CheckOutcome(
@@ -85,8 +84,8 @@ def referential_integrity_check(
         name=name or check_name("references", parent_key.path[-1], *child_columns),
         description=f"Every ({', '.join(child_columns)}) exists in "
         f"{parent_key.to_user_string()} ({', '.join(parent_columns)}).",
-        evaluate=lambda connection, _instance: evaluate_referential_integrity(
-            connection, target.table, child_columns, parent_table, parent_columns
+        evaluate=lambda session, _instance: evaluate_referential_integrity(
+            session, target.table, child_columns, parent_table, parent_columns
         ),
         additional_deps=[parent_key],
     )

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import dagster as dg
-import duckdb
 
 from platform_assets.checks.outcome import CheckOutcome
 from platform_assets.checks.target import AssetLike, CheckTarget
 from platform_assets.checks.warehouse_check import build_warehouse_check
+from platform_assets.warehouse import WarehouseSession
 
 
-def count_rows(connection: duckdb.DuckDBPyConnection, table: str) -> int:
-    return int(connection.sql(f"select count(*) from {table}").fetchall()[0][0])
+def count_rows(session: WarehouseSession, table: str) -> int:
+    rows = session.execute(f"select count(*) from {table}").fetchone()
+    assert rows is not None
+    return int(rows[0])
 
 
 def evaluate_row_count_bounds(
-    connection: duckdb.DuckDBPyConnection, table: str, *, min_rows: int, max_rows: int | None
+    session: WarehouseSession, table: str, *, min_rows: int, max_rows: int | None
 ) -> CheckOutcome:
-    rows = count_rows(connection, table)
+    rows = count_rows(session, table)
     bounds = f"[{min_rows:,}, {'∞' if max_rows is None else f'{max_rows:,}'}]"
     counts = {"rows": rows, "min_rows": min_rows}
     if max_rows is not None:
@@ -54,7 +56,7 @@ def row_count_bounds_check(
         name=name,
         description=f"Row count between {min_rows:,} and "
         f"{'no maximum' if max_rows is None else f'{max_rows:,}'}.",
-        evaluate=lambda connection, _instance: evaluate_row_count_bounds(
-            connection, target.table, min_rows=min_rows, max_rows=max_rows
+        evaluate=lambda session, _instance: evaluate_row_count_bounds(
+            session, target.table, min_rows=min_rows, max_rows=max_rows
         ),
     )

@@ -10,16 +10,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import dagster as dg
-import duckdb
 
 from platform_assets.checks.outcome import EXAMPLE_LIMIT, CheckOutcome, render_examples
 from platform_assets.checks.target import AssetLike, CheckTarget, check_name
 from platform_assets.checks.warehouse_check import build_warehouse_check
-from platform_assets.warehouse import quote_identifier
+from platform_assets.warehouse import WarehouseSession, quote_identifier
 
 
 def _grouped_examples(
-    connection: duckdb.DuckDBPyConnection,
+    session: WarehouseSession,
     table: str,
     column: str,
     where: str,
@@ -28,7 +27,7 @@ def _grouped_examples(
     value = quote_identifier(column)
     return [
         {column: example, "rows": int(n)}
-        for example, n in connection.execute(
+        for example, n in session.execute(
             f"select {value}, count(*) as n from {table} where {where} "
             f"group by 1 order by n desc, 1 limit {EXAMPLE_LIMIT}",
             parameters,
@@ -37,13 +36,13 @@ def _grouped_examples(
 
 
 def evaluate_accepted_values(
-    connection: duckdb.DuckDBPyConnection, table: str, column: str, values: Sequence[Any]
+    session: WarehouseSession, table: str, column: str, values: Sequence[Any]
 ) -> CheckOutcome:
     """Nulls are not judged here; the null-rate check owns them."""
     value = quote_identifier(column)
-    unexpected = f"{value} is not null and not list_contains(?, {value})"
+    unexpected = f"{value} is not null and {value} not in (select unnest(?))"
     accepted = list(values)
-    rows, bad_rows, bad_values = connection.execute(
+    rows, bad_rows, bad_values = session.execute(
         f"select count(*), count(*) filter (where {unexpected}), "
         f"count(distinct {value}) filter (where {unexpected}) from {table}",
         [accepted, accepted],
@@ -55,7 +54,7 @@ def evaluate_accepted_values(
     }
     if not bad_rows:
         return CheckOutcome(True, f"Every non-null {column} is an accepted value.", counts)
-    examples = _grouped_examples(connection, table, column, unexpected, [accepted])
+    examples = _grouped_examples(session, table, column, unexpected, [accepted])
     return CheckOutcome(
         False,
         f"{int(bad_rows):,} of {int(rows):,} rows hold {int(bad_values):,} {column} values "
@@ -67,7 +66,7 @@ def evaluate_accepted_values(
 
 
 def evaluate_value_range(
-    connection: duckdb.DuckDBPyConnection,
+    session: WarehouseSession,
     table: str,
     column: str,
     *,
@@ -85,7 +84,7 @@ def evaluate_value_range(
         conditions.append(f"{value} > ?")
         parameters.append(max_value)
     outside = " or ".join(conditions)
-    rows, bad_rows, observed_min, observed_max = connection.execute(
+    rows, bad_rows, observed_min, observed_max = session.execute(
         f"select count(*), count(*) filter (where {outside}), min({value}), max({value}) "
         f"from {table}",
         parameters,
@@ -101,7 +100,7 @@ def evaluate_value_range(
             f"Every {column} within {bounds} (observed {observed_min} to {observed_max}).",
             counts,
         )
-    examples = _grouped_examples(connection, table, column, outside, parameters)
+    examples = _grouped_examples(session, table, column, outside, parameters)
     return CheckOutcome(
         False,
         f"{int(bad_rows):,} of {int(rows):,} {column} values outside {bounds} (observed "
@@ -117,7 +116,7 @@ def _bounds(low: Any, high: Any) -> str:
 
 
 def evaluate_distinct_count(
-    connection: duckdb.DuckDBPyConnection,
+    session: WarehouseSession,
     table: str,
     column: str,
     *,
@@ -125,7 +124,7 @@ def evaluate_distinct_count(
     max_distinct: int | None = None,
 ) -> CheckOutcome:
     """Counts distinct non-null values."""
-    distinct, rows = connection.sql(
+    distinct, rows = session.execute(
         f"select count(distinct {quote_identifier(column)}), count(*) from {table}"
     ).fetchall()[0]
     distinct = int(distinct)
@@ -165,8 +164,8 @@ def accepted_values_check(
         target,
         name=name or check_name("accepted_values", column),
         description=f"{column} is one of {accepted}.",
-        evaluate=lambda connection, _instance: evaluate_accepted_values(
-            connection, target.table, column, accepted
+        evaluate=lambda session, _instance: evaluate_accepted_values(
+            session, target.table, column, accepted
         ),
     )
 
@@ -189,8 +188,8 @@ def value_range_check(
         target,
         name=name or check_name("value_range", column),
         description=f"{column} within {_bounds(min_value, max_value)}.",
-        evaluate=lambda connection, _instance: evaluate_value_range(
-            connection, target.table, column, min_value=min_value, max_value=max_value
+        evaluate=lambda session, _instance: evaluate_value_range(
+            session, target.table, column, min_value=min_value, max_value=max_value
         ),
     )
 
@@ -213,7 +212,7 @@ def distinct_count_check(
         target,
         name=name or check_name("distinct_count", column),
         description=f"{column} has {_bounds(min_distinct, max_distinct)} distinct values.",
-        evaluate=lambda connection, _instance: evaluate_distinct_count(
-            connection, target.table, column, min_distinct=min_distinct, max_distinct=max_distinct
+        evaluate=lambda session, _instance: evaluate_distinct_count(
+            session, target.table, column, min_distinct=min_distinct, max_distinct=max_distinct
         ),
     )

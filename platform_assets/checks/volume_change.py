@@ -9,13 +9,13 @@ dagster-dbt does when its row counts are fetched.
 from __future__ import annotations
 
 import dagster as dg
-import duckdb
 
 from platform_assets.checks.outcome import CheckOutcome
 from platform_assets.checks.row_count import count_rows
 from platform_assets.checks.target import AssetLike, CheckTarget
 from platform_assets.checks.warehouse_check import build_warehouse_check
 from platform_assets.monitoring.history import ROW_COUNT_KEY, metric_history
+from platform_assets.warehouse import WarehouseSession
 
 
 def evaluate_volume_change(
@@ -66,13 +66,11 @@ def volume_change_check(
         raise ValueError(f"max_loss and max_growth must be >= 0, got {max_loss}, {max_growth}")
     target = CheckTarget.of(asset, asset_key)
 
-    def evaluate(
-        connection: duckdb.DuckDBPyConnection, instance: dg.DagsterInstance
-    ) -> CheckOutcome:
+    def evaluate(session: WarehouseSession, instance: dg.DagsterInstance) -> CheckOutcome:
         history = metric_history(instance, target.asset_key, ROW_COUNT_KEY, window=1)
         previous = int(history.previous[0]) if history.previous else None
         return evaluate_volume_change(
-            count_rows(connection, target.table),
+            count_rows(session, target.table),
             previous,
             max_loss=max_loss,
             max_growth=max_growth,

@@ -8,16 +8,31 @@ the asset's step has finished; its severity and blocking come from the asset's s
 # annotations as objects to find its context and its ``warehouse`` resource.
 from collections.abc import Callable, Sequence
 
+import adbc_driver_manager
 import dagster as dg
 import duckdb
 
 from platform_assets.checks.outcome import CheckOutcome
 from platform_assets.checks.target import CheckTarget
 from platform_assets.settings import WAREHOUSE_POOL
-from platform_assets.warehouse import Warehouse
+from platform_assets.warehouse import Warehouse, WarehouseSession
 
 #: Reads the warehouse (and, for checks against history, the instance) and decides.
-Evaluation = Callable[[duckdb.DuckDBPyConnection, dg.DagsterInstance], CheckOutcome]
+Evaluation = Callable[[WarehouseSession, dg.DagsterInstance], CheckOutcome]
+
+#: PostgreSQL's SQLSTATEs for an undefined table, column or schema.
+_UNDEFINED_OBJECT_STATES = frozenset({"42P01", "42703", "3F000"})
+
+
+def is_missing_table_or_column(error: Exception) -> bool:
+    """Whether the warehouse refused the query because a table, column or schema does not
+    exist, on DuckDB or PostgreSQL."""
+    if isinstance(error, duckdb.CatalogException | duckdb.BinderException):
+        return True
+    return (
+        isinstance(error, adbc_driver_manager.ProgrammingError)
+        and error.sqlstate in _UNDEFINED_OBJECT_STATES
+    )
 
 
 def build_warehouse_check(
@@ -35,21 +50,30 @@ def build_warehouse_check(
         blocking=target.stage.checks_block,
         additional_deps=list(additional_deps) or None,
         # Reading the DuckDB file conflicts with a writer in another process, so checks
-        # queue with the assets that write it.
+        # queue with the assets that write it (no pool on PostgreSQL).
         pool=WAREHOUSE_POOL,
     )
     def _check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse) -> dg.AssetCheckResult:
         try:
-            with warehouse.connect(read_only=True) as connection:
-                outcome = evaluate(connection, context.instance)
-        except (duckdb.CatalogException, duckdb.BinderException) as error:
+            with warehouse.connect(read_only=True) as session:
+                outcome = evaluate(session, context.instance)
+        except (duckdb.Error, adbc_driver_manager.Error) as error:
+            if not is_missing_table_or_column(error):
+                raise
             # A missing table or column is the drift a check exists to catch: report it as
             # a failure (which blocks at Beta) rather than crash the step.
             outcome = CheckOutcome(
                 False,
-                f"{target.table} cannot be checked: {str(error).splitlines()[0]} Materialize "
+                f"{target.table} cannot be checked: {_first_line(error)} Materialize "
                 "the asset, or align the check with the table's current columns.",
             )
         return outcome.to_result(target, name)
 
     return _check
+
+
+def _first_line(error: Exception) -> str:
+    # ADBC prefixes the server's message with its own status ("NOT_FOUND: Failed to
+    # prepare query: ERROR:  column ... does not exist")
+    line = str(error).splitlines()[0]
+    return line.partition("ERROR:")[2].strip() or line

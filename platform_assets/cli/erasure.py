@@ -4,30 +4,44 @@ platform-assets erase (--customer-key KEY | --email ADDRESS) --reason TEXT [--dr
 platform-assets erase --verify-log
 platform-assets retention purge [--config PATH] [--dry-run]
 
-Both take ``--warehouse PATH`` (default ``PLATFORM_WAREHOUSE_PATH``). Exit 0 done, 1 the
-request cannot be met (no such customer, a broken log, a bad retention config), 2 a
-configuration problem (no usable pseudonym key).
+``--warehouse PATH`` names a DuckDB file; without it both act on the PostgreSQL warehouse
+when ``PLATFORM_POSTGRES_URL`` is set, else on the DuckDB file ``PLATFORM_WAREHOUSE_PATH``
+(an option on the command line wins over the environment). On PostgreSQL the pseudonym key
+must be ``PLATFORM_PII_HMAC_KEY``: there is no file beside the warehouse to keep one in.
+Exit 0 done, 1 the request cannot be met (no such customer, a broken log, a bad retention
+config), 2 a configuration problem (no usable pseudonym key).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from platform_assets.settings import resolve_path, warehouse_path
+from platform_assets.settings import POSTGRES_URL_ENV, resolve_path, warehouse_path
 
 if TYPE_CHECKING:
     from platform_assets.warehouse import Warehouse
+
+
+_WAREHOUSE_HELP = (
+    "the DuckDB file (default: PostgreSQL at $PLATFORM_POSTGRES_URL if set, else the "
+    "DuckDB file $PLATFORM_WAREHOUSE_PATH)"
+)
 
 
 def _warehouse(args: argparse.Namespace) -> Warehouse:
     # imported here, as main.py does, so `platform-assets --help` does not load Dagster
     from platform_assets.warehouse import Warehouse
 
-    path = resolve_path(args.warehouse) if args.warehouse else warehouse_path()
-    return Warehouse(database=str(path))
+    if args.warehouse:
+        return Warehouse(database=str(resolve_path(args.warehouse)))
+    postgres_url = os.environ.get(POSTGRES_URL_ENV, "").strip()
+    if postgres_url:
+        return Warehouse(postgres_url=postgres_url)
+    return Warehouse(database=str(warehouse_path()))
 
 
 def _erase(args: argparse.Namespace) -> int:
@@ -37,8 +51,8 @@ def _erase(args: argparse.Namespace) -> int:
 
     warehouse = _warehouse(args)
     if args.verify_log:
-        with warehouse.connect() as connection:
-            verification = verify_erasure_log(connection)
+        with warehouse.connect() as session:
+            verification = verify_erasure_log(session)
         for problem in verification.problems:
             print(f"platform-assets erase: erasure log: {problem}", file=sys.stderr)
         print(f"{verification.entries} erasure log entries; head {verification.head_hash}")
@@ -53,7 +67,7 @@ def _erase(args: argparse.Namespace) -> int:
     try:
         result = erase_customer(
             warehouse,
-            key=pii_hmac_key(warehouse.path.parent),
+            key=pii_hmac_key(None if warehouse.dialect == "postgres" else warehouse.path.parent),
             customer_key=args.customer_key,
             email=args.email,
             reason=args.reason.strip(),
@@ -120,7 +134,7 @@ def add_erasure_commands(commands: argparse._SubParsersAction) -> None:
     who.add_argument("--verify-log", action="store_true", help="check the erasure log's hash chain")
     erase.add_argument("--reason", help="the request's ticket or reference (no personal data)")
     erase.add_argument("--dry-run", action="store_true", help="count, change nothing")
-    erase.add_argument("--warehouse", help="the DuckDB file (default: $PLATFORM_WAREHOUSE_PATH)")
+    erase.add_argument("--warehouse", help=_WAREHOUSE_HELP)
     erase.set_defaults(handler=_erase)
 
     retention = commands.add_parser("retention", help="retention periods of the warehouse")
@@ -128,5 +142,5 @@ def add_erasure_commands(commands: argparse._SubParsersAction) -> None:
     purge = retention_commands.add_parser("purge", help="purge rows past their retention")
     purge.add_argument("--config", help="retention YAML (default: $PLATFORM_RETENTION_CONFIG)")
     purge.add_argument("--dry-run", action="store_true", help="count, change nothing")
-    purge.add_argument("--warehouse", help="the DuckDB file (default: $PLATFORM_WAREHOUSE_PATH)")
+    purge.add_argument("--warehouse", help=_WAREHOUSE_HELP)
     purge.set_defaults(handler=_purge)

@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import duckdb
-
-from platform_assets.warehouse import Warehouse
+from platform_assets.warehouse import Warehouse, WarehouseSession
 
 
 class _DryRunEnded(Exception):
@@ -20,12 +18,10 @@ class _DryRunEnded(Exception):
 
 
 @contextmanager
-def transaction_or_dry_run(
-    warehouse: Warehouse, *, dry_run: bool
-) -> Iterator[duckdb.DuckDBPyConnection]:
+def transaction_or_dry_run(warehouse: Warehouse, *, dry_run: bool) -> Iterator[WarehouseSession]:
     try:
-        with warehouse.transaction() as connection:
-            yield connection
+        with warehouse.transaction() as session:
+            yield session
             if dry_run:
                 raise _DryRunEnded
     except _DryRunEnded:

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
 
-import duckdb
-
 from platform_assets.privacy.dry_run import transaction_or_dry_run
 from platform_assets.privacy.erasure_log import append_erasure_entry
 from platform_assets.privacy.keyed_digest import (
@@ -32,7 +30,7 @@ from platform_assets.privacy.keyed_digest import (
 )
 from platform_assets.privacy.suppression_list import CREATE_SUPPRESSION, SUPPRESSION_TABLE
 from platform_assets.privacy.warehouse_catalog import base_tables
-from platform_assets.warehouse import Warehouse, quote_identifier
+from platform_assets.warehouse import Warehouse, WarehouseSession, quote_identifier
 
 CUSTOMER_SCHEMAS: Final = ("bronze", "silver", "gold")
 XREF: Final = ("gold", "customer_source_xref")
@@ -110,27 +108,25 @@ def erase_customer(
         raise ErasureError("name the customer by exactly one of a customer key or an email")
     erased_at = now or datetime.now(UTC)
     erasure_id = uuid.uuid4().hex
-    with transaction_or_dry_run(warehouse, dry_run=dry_run) as connection:
-        tables = base_tables(connection, (*CUSTOMER_SCHEMAS, "ops"))
+    with transaction_or_dry_run(warehouse, dry_run=dry_run) as session:
+        tables = base_tables(session, (*CUSTOMER_SCHEMAS, "ops"))
         customer_keys = (
-            _keys_of_customer(connection, tables, customer_key)
+            _keys_of_customer(session, tables, customer_key)
             if customer_key is not None
-            else _keys_of_email(connection, tables, str(email))
+            else _keys_of_email(session, tables, str(email))
         )
-        records = _source_records(connection, tables, customer_keys, email)
+        records = _source_records(session, tables, customer_keys, email)
         if not records:
             raise ErasureError(
                 "no customer has that email in silver.customer_records, gold.dim_customer "
                 "or the deleted rows of bronze: check the address, or erase by "
                 "--customer-key"
             )
-        contact_values = _contact_values(connection, tables, records)
-        rows_removed = _delete_everywhere(
-            connection, tables, customer_keys, records, contact_values
-        )
-        suppressed = _suppress(connection, key, records, erased_at, erasure_id)
+        contact_values = _contact_values(session, tables, records)
+        rows_removed = _delete_everywhere(session, tables, customer_keys, records, contact_values)
+        suppressed = _suppress(session, key, records, erased_at, erasure_id)
         append_erasure_entry(
-            connection,
+            session,
             erasure_id=erasure_id,
             erased_at=erased_at,
             # only rows the source deleted held the email: no customer key to digest
@@ -156,11 +152,9 @@ def _require(tables: Tables, table: tuple[str, str]) -> None:
         )
 
 
-def _keys_of_customer(
-    connection: duckdb.DuckDBPyConnection, tables: Tables, customer_key: str
-) -> list[str]:
+def _keys_of_customer(session: WarehouseSession, tables: Tables, customer_key: str) -> list[str]:
     _require(tables, XREF)
-    found = connection.execute(
+    found = session.execute(
         "select count(*) from gold.customer_source_xref where customer_key = ?", [customer_key]
     ).fetchall()[0][0]
     if not found:
@@ -171,7 +165,7 @@ def _keys_of_customer(
     return [customer_key]
 
 
-def _keys_of_email(connection: duckdb.DuckDBPyConnection, tables: Tables, email: str) -> list[str]:
+def _keys_of_email(session: WarehouseSession, tables: Tables, email: str) -> list[str]:
     _require(tables, XREF)
     address = email.strip().lower()
     lookups = []
@@ -179,19 +173,17 @@ def _keys_of_email(connection: duckdb.DuckDBPyConnection, tables: Tables, email:
         lookups.append(
             "select x.customer_key from gold.customer_source_xref x "
             "join silver.customer_records r using (source_record_id) "
-            "where lower(trim(r.email)) = $address"
+            "where lower(trim(r.email)) = ?"
         )
     if "email" in tables.get(DIM_CUSTOMER, frozenset()):
-        lookups.append(
-            "select customer_key from gold.dim_customer where lower(trim(email)) = $address"
-        )
+        lookups.append("select customer_key from gold.dim_customer where lower(trim(email)) = ?")
     keys = (
         [
             row[0]
-            for row in connection.execute(
-                f"select distinct customer_key from ({' union '.join(lookups)}) "
+            for row in session.execute(
+                f"select distinct customer_key from ({' union '.join(lookups)}) as found "
                 "order by customer_key",
-                {"address": address},
+                [address] * len(lookups),
             ).fetchall()
         ]
         if lookups
@@ -201,24 +193,24 @@ def _keys_of_email(connection: duckdb.DuckDBPyConnection, tables: Tables, email:
 
 
 def _source_records(
-    connection: duckdb.DuckDBPyConnection,
+    session: WarehouseSession,
     tables: Tables,
     customer_keys: Sequence[str],
     email: str | None,
 ) -> list[SourceRecord]:
     ids = [
         row[0]
-        for row in connection.execute(
+        for row in session.execute(
             "select source_record_id from gold.customer_source_xref "
-            "where customer_key in (select unnest($keys::VARCHAR[])) order by source_record_id",
-            {"keys": list(customer_keys)},
+            "where customer_key in (select unnest(?::VARCHAR[])) order by source_record_id",
+            [list(customer_keys)],
         ).fetchall()
     ]
-    silver_emails = _silver_emails(connection, tables, ids)
+    silver_emails = _silver_emails(session, tables, ids)
     records = []
     for system in SOURCE_SYSTEMS:
         keys = [i.removeprefix(system.prefix) for i in ids if i.startswith(system.prefix)]
-        bronze = _bronze_rows(connection, tables, system, keys)
+        bronze = _bronze_rows(session, tables, system, keys)
         for record_key in keys:
             source, address = bronze.get(record_key, (system.name, None))
             records.append(
@@ -232,11 +224,11 @@ def _source_records(
     emails = {r.email.strip().lower() for r in records if r.email} | (
         {email.strip().lower()} if email else set()
     )
-    return records + _deleted_records_of(connection, tables, emails, records)
+    return records + _deleted_records_of(session, tables, emails, records)
 
 
 def _deleted_records_of(
-    connection: duckdb.DuckDBPyConnection,
+    session: WarehouseSession,
     tables: Tables,
     emails: set[str],
     known: Sequence[SourceRecord],
@@ -253,36 +245,31 @@ def _deleted_records_of(
             continue
         source = "_source" if "_source" in columns else _quote_literal(system.name)
         key, address = quote_identifier(system.key_column), quote_identifier(system.email_column)
-        rows = connection.execute(
+        rows = session.execute(
             f"select {key}, {source}, {address} "
             f"from bronze.{quote_identifier(system.bronze_table)} "
             f"where _deleted_at is not null "
-            f"and lower(trim({address})) in (select unnest($emails::VARCHAR[])) "
-            f"and {key} not in (select unnest($known::VARCHAR[]))",
-            {
-                "emails": sorted(emails),
-                "known": [r.record_key for r in known if r.system == system],
-            },
+            f"and lower(trim({address})) in (select unnest(?::VARCHAR[])) "
+            f"and {key} not in (select unnest(?::VARCHAR[]))",
+            [sorted(emails), [r.record_key for r in known if r.system == system]],
         ).fetchall()
         found += [SourceRecord(system, *row) for row in rows]
     return found
 
 
-def _silver_emails(
-    connection: duckdb.DuckDBPyConnection, tables: Tables, ids: list[str]
-) -> dict[str, str]:
+def _silver_emails(session: WarehouseSession, tables: Tables, ids: list[str]) -> dict[str, str]:
     if not {"source_record_id", "email"} <= tables.get(CUSTOMER_RECORDS, frozenset()):
         return {}
-    rows = connection.execute(
+    rows = session.execute(
         "select source_record_id, email from silver.customer_records "
-        "where source_record_id in (select unnest($ids::VARCHAR[])) and email is not null",
-        {"ids": ids},
+        "where source_record_id in (select unnest(?::VARCHAR[])) and email is not null",
+        [ids],
     ).fetchall()
     return dict(rows)
 
 
 def _bronze_rows(
-    connection: duckdb.DuckDBPyConnection,
+    session: WarehouseSession,
     tables: Tables,
     system: SourceSystem,
     keys: list[str],
@@ -293,11 +280,11 @@ def _bronze_rows(
         return {}
     source = "_source" if "_source" in columns else _quote_literal(system.name)
     email = quote_identifier(system.email_column) if system.email_column in columns else "null"
-    rows = connection.execute(
+    rows = session.execute(
         f"select {quote_identifier(system.key_column)}, {source}, {email} "
         f"from bronze.{quote_identifier(system.bronze_table)} "
-        f"where {quote_identifier(system.key_column)} in (select unnest($keys::VARCHAR[]))",
-        {"keys": keys},
+        f"where {quote_identifier(system.key_column)} in (select unnest(?::VARCHAR[]))",
+        [keys],
     ).fetchall()
     return {row[0]: (row[1], row[2]) for row in rows}
 
@@ -307,7 +294,7 @@ def _quote_literal(value: str) -> str:
 
 
 def _contact_values(
-    connection: duckdb.DuckDBPyConnection, tables: Tables, records: Sequence[SourceRecord]
+    session: WarehouseSession, tables: Tables, records: Sequence[SourceRecord]
 ) -> list[str]:
     """The emails and phones of the records, as received (bronze) and as standardised
     (silver): what ``silver.contact_validation`` keeps them by."""
@@ -320,10 +307,12 @@ def _contact_values(
             continue
         unpivoted = " union all ".join(
             f"select {quote_identifier(c)} from bronze.{quote_identifier(system.bronze_table)} "
-            f"where {quote_identifier(system.key_column)} in (select unnest($keys::VARCHAR[]))"
+            f"where {quote_identifier(system.key_column)} in (select unnest(?::VARCHAR[]))"
             for c in wanted
         )
-        values.update(v for (v,) in connection.execute(unpivoted, {"keys": keys}).fetchall() if v)
+        values.update(
+            v for (v,) in session.execute(unpivoted, [keys] * len(wanted)).fetchall() if v
+        )
     silver_columns = tables.get(CUSTOMER_RECORDS, frozenset())
     standardised = [c for c in ("email", "phone") if c in silver_columns]
     if "source_record_id" in silver_columns and standardised:
@@ -331,10 +320,10 @@ def _contact_values(
         for column in standardised:
             values.update(
                 v
-                for (v,) in connection.execute(
+                for (v,) in session.execute(
                     f"select {column} from silver.customer_records "
-                    "where source_record_id in (select unnest($ids::VARCHAR[]))",
-                    {"ids": ids},
+                    "where source_record_id in (select unnest(?::VARCHAR[]))",
+                    [ids],
                 ).fetchall()
                 if v
             )
@@ -358,7 +347,7 @@ def _identifying_values(
 
 
 def _delete_everywhere(
-    connection: duckdb.DuckDBPyConnection,
+    session: WarehouseSession,
     tables: Tables,
     customer_keys: Sequence[str],
     records: Sequence[SourceRecord],
@@ -374,12 +363,12 @@ def _delete_everywhere(
             matches = {c: list(contact_values) for c in ("raw_value", "normalized_value")}
             matches = {c: v for c, v in matches.items() if c in columns and v}
         if matches:
-            removed[f"{schema}.{table}"] = _delete(connection, schema, table, matches)
+            removed[f"{schema}.{table}"] = _delete(session, schema, table, matches)
     quarantine = tables.get(QUARANTINE, frozenset())
     if {"entity", "record_key"} <= quarantine:
         removed["ops.quarantine"] = sum(
             _delete(
-                connection,
+                session,
                 *QUARANTINE,
                 {"record_key": [r.record_key for r in records if r.system == system]},
                 extra=f"entity = {_quote_literal(system.bronze_table)}",
@@ -391,7 +380,7 @@ def _delete_everywhere(
 
 
 def _delete(
-    connection: duckdb.DuckDBPyConnection,
+    session: WarehouseSession,
     schema: str,
     table: str,
     matches: Mapping[str, Iterable[str]],
@@ -401,40 +390,38 @@ def _delete(
     """Deletes the rows where any of ``matches``'s columns holds one of its values."""
     names = sorted(matches)
     condition = " or ".join(
-        f"{quote_identifier(c)}::VARCHAR in (select unnest(${i}::VARCHAR[]))"
-        for i, c in enumerate(names, start=1)
+        f"{quote_identifier(c)}::VARCHAR in (select unnest(?::VARCHAR[]))" for c in names
     )
     if extra:
         condition = f"({condition}) and {extra}"
-    result = connection.execute(
+    return session.changed(
         f"delete from {quote_identifier(schema)}.{quote_identifier(table)} where {condition}",
         [list(matches[c]) for c in names],
-    ).fetchall()
-    return int(result[0][0])
+    )
 
 
 def _suppress(
-    connection: duckdb.DuckDBPyConnection,
+    session: WarehouseSession,
     key: bytes,
     records: Sequence[SourceRecord],
     suppressed_at: datetime,
     erasure_id: str,
 ) -> int:
     """One suppression row per source record, unless an earlier erasure left one."""
-    connection.execute("create schema if not exists ops")
-    connection.execute(CREATE_SUPPRESSION)
+    session.execute("create schema if not exists ops")
+    session.execute(CREATE_SUPPRESSION)
     added = 0
     for record in records:
         entity = record.system.bronze_table
         digest = record_key_digest(key, record.source, entity, record.record_key)
-        present = connection.execute(
+        present = session.execute(
             f"select count(*) from {SUPPRESSION_TABLE} "
             "where source = ? and entity = ? and record_key_digest = ?",
             [record.source, entity, digest],
         ).fetchall()[0][0]
         if present:
             continue
-        connection.execute(
+        session.execute(
             f"insert into {SUPPRESSION_TABLE} (source, entity, record_key_digest, "
             "email_digest, suppressed_at, erasure_id) values (?, ?, ?, ?, ?, ?)",
             [

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
 
-import duckdb
+from platform_assets.warehouse import WarehouseSession
 
 ERASURE_LOG_TABLE: Final = "ops.erasure_log"
 #: The previous hash of the first entry.
@@ -78,7 +78,7 @@ def rows_removed_json(rows_removed: Mapping[str, int]) -> str:
 
 
 def append_erasure_entry(
-    connection: duckdb.DuckDBPyConnection,
+    session: WarehouseSession,
     *,
     erasure_id: str,
     erased_at: datetime,
@@ -88,16 +88,21 @@ def append_erasure_entry(
 ) -> ErasureLogEntry:
     """Appends one entry chained to the current head; call it inside the erasure's
     transaction, so the entry and the deletions it records commit together."""
-    connection.execute(CREATE_ERASURE_LOG)
+    session.execute(CREATE_ERASURE_LOG)
+    if session.dialect == "postgres":
+        # Two erasures at once would both chain to the same head (a fork). The lock
+        # conflicts with itself and is held to the end of the transaction, so the second
+        # reads the head after the first commits. DuckDB allows one writer at a time.
+        session.execute(f"lock table {ERASURE_LOG_TABLE} in share row exclusive mode")
     entry = ErasureLogEntry(
         erasure_id=erasure_id,
         erased_at=erased_at,
         customer_key_digest=customer_key_digest,
         reason=reason,
         rows_removed=rows_removed_json(rows_removed),
-        previous_entry_hash=verify_erasure_log(connection).head_hash,
+        previous_entry_hash=verify_erasure_log(session).head_hash,
     )
-    connection.execute(
+    session.execute(
         f"insert into {ERASURE_LOG_TABLE} values (?, ?, ?, ?, ?, ?, ?)",
         [
             entry.erasure_id,
@@ -112,10 +117,10 @@ def append_erasure_entry(
     return entry
 
 
-def verify_erasure_log(connection: duckdb.DuckDBPyConnection) -> LogVerification:
+def verify_erasure_log(session: WarehouseSession) -> LogVerification:
     """Follows the chain from the genesis hash: every entry must hash to its stored hash
     and be reached exactly once."""
-    entries = _entries(connection)
+    entries = _entries(session)
     problems = [
         f"entry {entry.erasure_id}: its stored hash does not match its fields (edited)"
         for entry, stored in entries
@@ -141,14 +146,14 @@ def verify_erasure_log(connection: duckdb.DuckDBPyConnection) -> LogVerification
     return LogVerification(len(entries), link, tuple(problems))
 
 
-def _entries(connection: duckdb.DuckDBPyConnection) -> list[tuple[ErasureLogEntry, str]]:
-    exists = connection.execute(
+def _entries(session: WarehouseSession) -> list[tuple[ErasureLogEntry, str]]:
+    exists = session.execute(
         "select count(*) from information_schema.tables "
         "where table_schema = 'ops' and table_name = 'erasure_log'"
     ).fetchall()[0][0]
     if not exists:
         return []
-    rows = connection.execute(
+    rows = session.execute(
         "select erasure_id, erased_at, customer_key_digest, reason, rows_removed, "
         f"previous_entry_hash, entry_hash from {ERASURE_LOG_TABLE}"
     ).fetchall()

@@ -22,7 +22,7 @@ import yaml
 from platform_assets.privacy.dry_run import transaction_or_dry_run
 from platform_assets.privacy.warehouse_catalog import base_tables
 from platform_assets.settings import resolve_path
-from platform_assets.warehouse import Warehouse, quote_identifier
+from platform_assets.warehouse import Warehouse, WarehouseSession, quote_identifier
 
 RETENTION_CONFIG_ENV: Final = "PLATFORM_RETENTION_CONFIG"
 DEFAULT_RETENTION_CONFIG: Final = "config/retention.yaml"
@@ -104,8 +104,8 @@ def purge_expired_rows(
     so its counts are exact) and counts them per table."""
     run_at = now or datetime.now(UTC)
     purged = []
-    with transaction_or_dry_run(warehouse, dry_run=dry_run) as connection:
-        tables = base_tables(connection, {p.schema for p in policies})
+    with transaction_or_dry_run(warehouse, dry_run=dry_run) as session:
+        tables = base_tables(session, {p.schema for p in policies})
         for policy in policies:
             if policy.column is None or policy.days is None:
                 continue
@@ -116,7 +116,7 @@ def purge_expired_rows(
                     f"{policy.name} has no column {policy.column!r}: fix its entry in "
                     f"the retention config ({sorted(columns)})"
                 )
-            rows = 0 if columns is None else _purge(connection, policy, cutoff)
+            rows = 0 if columns is None else _purge(session, policy, cutoff)
             purged.append(
                 PurgeCount(
                     policy.name, policy.column, policy.days, cutoff, rows, columns is not None
@@ -125,20 +125,20 @@ def purge_expired_rows(
     return purged
 
 
-def _purge(connection: Any, policy: RetentionPolicy, cutoff: datetime) -> int:
+def _purge(session: WarehouseSession, policy: RetentionPolicy, cutoff: datetime) -> int:
     assert policy.column is not None
     table = f"{quote_identifier(policy.schema)}.{quote_identifier(policy.table)}"
     # a DATE (or zone-less TIMESTAMP) column is read as UTC, whatever the session's time
     # zone: a day counts from its 00:00 UTC
     column = f"timezone('UTC', {quote_identifier(policy.column)}::TIMESTAMP)"
-    if _is_timestamptz(connection, policy):
+    if _is_timestamptz(session, policy):
         column = quote_identifier(policy.column)
-    result = connection.execute(f"delete from {table} where {column} < ?", [cutoff]).fetchall()
-    return int(result[0][0])
+    return session.changed(f"delete from {table} where {column} < ?", [cutoff])
 
 
-def _is_timestamptz(connection: Any, policy: RetentionPolicy) -> bool:
-    rows = connection.execute(
+def _is_timestamptz(session: WarehouseSession, policy: RetentionPolicy) -> bool:
+    # DuckDB spells the type in capitals, PostgreSQL in lower case
+    rows = session.execute(
         "select data_type from information_schema.columns "
         "where table_schema = ? and table_name = ? and column_name = ?",
         [policy.schema, policy.table, policy.column],

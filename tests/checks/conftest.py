@@ -1,7 +1,9 @@
-"""Fixtures for the check library: a real DuckDB file, tables written into it, and the
-resources a check run needs.
+"""Fixtures for the check library: a real warehouse (a DuckDB file, and a PostgreSQL
+database for the tests marked ``postgres``), tables written into it, and the resources a
+check run needs.
 
-``warehouse_path`` (the project's root conftest) is a fresh DuckDB file in tmp_path.
+``warehouse_path`` (the project's root conftest) is a fresh DuckDB file in tmp_path;
+``any_warehouse`` is the DuckDB file or the PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -11,31 +13,33 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-import duckdb
 import polars as pl
 import pytest
 
-from platform_assets.warehouse import Warehouse, WarehouseIOManager
+from platform_assets.warehouse import Warehouse, WarehouseIOManager, WarehouseSession
 from platform_assets.warehouse.io_manager import qualified
 
 WriteTable = Callable[[str, pl.DataFrame], str]
 
 
 @pytest.fixture
-def connection(warehouse_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    with duckdb.connect(str(warehouse_path)) as connection:
-        yield connection
+def connection(any_warehouse: Warehouse) -> Iterator[WarehouseSession]:
+    """A session on the DuckDB file or the PostgreSQL database, as the checks get one."""
+    with any_warehouse.connect() as session:
+        yield session
 
 
 @pytest.fixture
-def write_table(connection: duckdb.DuckDBPyConnection) -> WriteTable:
-    """Writes a frame as ``<schema>.<table>`` and returns the quoted name the checks use."""
+def write_table(connection: WarehouseSession) -> WriteTable:
+    """Writes a frame as ``<schema>.<table>`` with plain SQL through the session and
+    returns the quoted name the checks use."""
 
     def write(name: str, frame: pl.DataFrame) -> str:
         schema, table = name.split(".")
         connection.execute(f"create schema if not exists {schema}")
-        connection.register("incoming", frame.to_arrow())
-        connection.execute(f"create or replace table {qualified(schema, table)} as from incoming")
+        connection.register("incoming", frame)
+        connection.execute(f"drop table if exists {qualified(schema, table)}")
+        connection.execute(f"create table {qualified(schema, table)} as select * from incoming")
         connection.unregister("incoming")
         return qualified(schema, table)
 

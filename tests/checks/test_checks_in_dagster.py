@@ -1,5 +1,6 @@
-"""The factories in real runs: a staged asset writes its table through the warehouse IO
-manager, and each check reads it back through the ``warehouse`` resource."""
+"""The factories in real runs: an asset writes its table (through the warehouse IO
+manager, or with plain SQL through the ``warehouse`` resource on DuckDB and PostgreSQL),
+and each check reads it back through the ``warehouse`` resource."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from platform_assets.checks import (
     volume_change_check,
 )
 from platform_assets.staged_assets import staged_asset
+from platform_assets.stages.delivery_stage import STAGE_TAG
+from platform_assets.warehouse import Warehouse
 from tests.checks.dagster_results import evaluations_by_name, metadata_values
 
 NOW = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -106,3 +109,88 @@ def test_volume_change_compares_with_the_previous_materialization(instance, reso
     assert not doubled.passed
     assert doubled.severity == dg.AssetCheckSeverity.ERROR
     assert metadata_values(doubled) == {"rows": 10, "previous_rows": 5, "change_ratio": 1.0}
+
+
+def sql_asset(name: str, statements: list[str]) -> dg.AssetsDefinition:
+    """A Beta asset that writes ``raw.<name>`` with plain SQL through the warehouse
+    resource and reports its row count, as the IO manager does."""
+
+    @dg.asset(key=["raw", name], tags={STAGE_TAG: "beta"})
+    def the_asset(warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.transaction() as session:
+            session.execute("create schema if not exists raw")
+            session.execute(f"drop table if exists raw.{name}")
+            for statement in statements:
+                session.execute(statement)
+            rows = session.execute(f"select count(*) from raw.{name}").fetchone()
+        assert rows is not None
+        return dg.MaterializeResult(metadata={"dagster/row_count": int(rows[0])})
+
+    return the_asset
+
+
+def test_checks_pass_and_fail_alike_on_duckdb_and_postgresql(instance, any_warehouse):
+    orders = sql_asset(
+        "orders",
+        [
+            "create table raw.orders (order_id INTEGER, customer_id INTEGER, status VARCHAR, "
+            "amount DOUBLE PRECISION, created_at TIMESTAMPTZ)",
+            "insert into raw.orders values (1, 10, 'paid', 10.0, current_timestamp), "
+            "(2, 11, 'shipped', -1.0, current_timestamp), (3, 99, 'lost', 30.0, null)",
+        ],
+    )
+    customers = sql_asset(
+        "customers",
+        ["create table raw.customers (id INTEGER)", "insert into raw.customers values (10), (11)"],
+    )
+    checks = [
+        row_count_bounds_check(orders, min_rows=1, max_rows=10),
+        row_count_bounds_check(orders, min_rows=5, name="at_least_five"),
+        data_freshness_check(orders, column="created_at", max_lag=dt.timedelta(hours=1)),
+        referential_integrity_check(
+            orders, columns=["customer_id"], references=customers, referenced_columns=["id"]
+        ),
+        accepted_values_check(orders, column="status", values=["paid", "shipped", "lost"]),
+        accepted_values_check(orders, column="status", values=["paid"], name="only_paid"),
+        value_range_check(orders, column="amount", min_value=0),
+        distinct_count_check(orders, column="status", min_distinct=2, max_distinct=3),
+        distinct_count_check(orders, column="status", max_distinct=2, name="two_statuses"),
+        volume_change_check(orders),
+        accepted_values_check(orders, column="state", values=["paid"], name="renamed_column"),
+    ]
+
+    result = dg.materialize(
+        [orders, customers, *checks],
+        instance=instance,
+        resources={"warehouse": any_warehouse},
+        raise_on_error=False,
+    )
+
+    evaluations = {
+        name: evaluation
+        for name, evaluation in evaluations_by_name(result).items()
+        if evaluation.asset_key == orders.key
+    }
+    assert {name: evaluation.passed for name, evaluation in evaluations.items()} == {
+        "row_count_bounds": True,
+        "at_least_five": False,
+        "data_freshness_created_at": True,
+        "references_customers_customer_id": False,
+        "accepted_values_status": True,
+        "only_paid": False,
+        "value_range_amount": False,
+        "distinct_count_status": True,
+        "two_statuses": False,
+        "volume_change": True,
+        "renamed_column": False,
+    }
+    assert metadata_values(evaluations["references_customers_customer_id"])["orphan_rows"] == 1
+    assert metadata_values(evaluations["only_paid"])["unexpected_rows"] == 2
+    assert metadata_values(evaluations["value_range_amount"])["out_of_range_rows"] == 1
+    renamed = evaluations["renamed_column"].description or ""
+    assert renamed.startswith('"raw"."orders" cannot be checked:')
+    assert '"state"' in renamed
+    # Beta: failures are errors.
+    assert {evaluation.severity for evaluation in evaluations.values()} == {
+        dg.AssetCheckSeverity.ERROR
+    }

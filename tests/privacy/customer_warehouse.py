@@ -1,4 +1,5 @@
-"""A small customer warehouse on a real DuckDB file, with the design's tables of every
+"""A small customer warehouse (a real DuckDB file or PostgreSQL database, created with
+plain SQL that runs on both), with the design's tables of every
 layer: customer A (a CRM contact and a spreadsheet row, matched, and an older CRM contact
 the source deleted, c-0) and customer B (a CRM contact), with a review pair between
 them, another deleted contact (c-9), weather, quarantine rows and the contact
@@ -9,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Final
 
-from platform_assets.ingestion.ops_tables import create_ops_tables
 from platform_assets.warehouse import Warehouse
 
 KEY: Final = b"k" * 32
@@ -24,6 +24,13 @@ SCHEMA_SQL: Final = (
     "create schema bronze",
     "create schema silver",
     "create schema gold",
+    "create schema ops",
+    # ops.quarantine as the ingestion creates it (ingestion/ops_tables.py)
+    """create table ops.quarantine (source VARCHAR NOT NULL, entity VARCHAR NOT NULL,
+        record_key VARCHAR NOT NULL, reason VARCHAR NOT NULL, payload VARCHAR,
+        run_id VARCHAR NOT NULL, quarantined_at TIMESTAMPTZ NOT NULL,
+        resolved_at TIMESTAMPTZ, resolved_run_id VARCHAR,
+        primary key (source, entity, record_key, reason))""",
     """create table bronze.crm_contacts (contactid VARCHAR primary key, firstname VARCHAR,
         lastname VARCHAR, emailaddress1 VARCHAR, telephone1 VARCHAR, mobilephone VARCHAR,
         address1_country VARCHAR, _source VARCHAR, _loaded_at TIMESTAMPTZ, _run_id VARCHAR,
@@ -33,7 +40,7 @@ SCHEMA_SQL: Final = (
         country VARCHAR, _source VARCHAR, _loaded_at TIMESTAMPTZ, _run_id VARCHAR,
         _row_hash VARCHAR, _deleted_at TIMESTAMPTZ)""",
     """create table bronze.weather_daily (country_code VARCHAR, postal_code VARCHAR,
-        observed_on DATE, temperature_max_c DOUBLE, weather_source VARCHAR)""",
+        observed_on DATE, temperature_max_c DOUBLE PRECISION, weather_source VARCHAR)""",
     """create table silver.customer_crm_contacts (contactid VARCHAR, first_name VARCHAR,
         email VARCHAR, is_deleted BOOLEAN)""",
     """create table silver.customer_spreadsheet_records (record_id VARCHAR,
@@ -47,16 +54,17 @@ SCHEMA_SQL: Final = (
     """create table silver.contact_validation (kind VARCHAR, raw_value VARCHAR,
         country_code VARCHAR, normalized_value VARCHAR, invalid_reason VARCHAR)""",
     """create table silver.customer_weather_daily (country_code VARCHAR,
-        postal_code VARCHAR, observed_on DATE, temperature_max_c DOUBLE)""",
+        postal_code VARCHAR, observed_on DATE, temperature_max_c DOUBLE PRECISION)""",
     """create table gold.customer_source_xref (source_record_id VARCHAR,
-        source_system VARCHAR, customer_key VARCHAR, match_probability DOUBLE,
+        source_system VARCHAR, customer_key VARCHAR, match_probability DOUBLE PRECISION,
         cluster_size INTEGER)""",
     """create table gold.customer_match_review (source_record_id_l VARCHAR,
-        source_record_id_r VARCHAR, match_probability DOUBLE, match_weight DOUBLE)""",
+        source_record_id_r VARCHAR, match_probability DOUBLE PRECISION,
+        match_weight DOUBLE PRECISION)""",
     """create table gold.dim_customer (customer_key VARCHAR, first_name VARCHAR,
         email VARCHAR, phone VARCHAR)""",
     """create table gold.fct_customer_weather (customer_key VARCHAR, observed_on DATE,
-        temperature_max_c DOUBLE)""",
+        temperature_max_c DOUBLE PRECISION)""",
     """create table gold.consumer_customer_profile (customer_key VARCHAR,
         email_masked VARCHAR, email_pseudonym VARCHAR)""",
 )
@@ -122,12 +130,11 @@ ROWS_SQL: Final = (
 
 
 def seed_customer_warehouse(warehouse: Warehouse) -> None:
-    with warehouse.transaction() as connection:
-        create_ops_tables(connection)
+    with warehouse.transaction() as session:
         for statement in (*SCHEMA_SQL, *ROWS_SQL):
-            connection.execute(statement)
+            session.execute(statement)
 
 
 def table_rows(warehouse: Warehouse, table: str) -> list[tuple]:
-    with warehouse.connect() as connection:
-        return sorted(connection.execute(f"select * from {table}").fetchall(), key=repr)
+    with warehouse.connect() as session:
+        return sorted(session.execute(f"select * from {table}").fetchall(), key=repr)

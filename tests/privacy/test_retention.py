@@ -25,45 +25,43 @@ def seed(warehouse: Warehouse) -> None:
     deleted_lately = NOW - timedelta(days=30) + SECOND
     quarantined_long_ago = NOW - timedelta(days=90) - SECOND
     quarantined_lately = NOW - timedelta(days=90) + SECOND
-    with warehouse.transaction() as connection:
+    with warehouse.transaction() as session:
         for schema in ("bronze", "ops"):
-            connection.execute(f"create schema {schema}")
-        connection.execute(
+            session.execute(f"create schema {schema}")
+        session.execute(
             "create table bronze.crm_contacts (contactid VARCHAR, _deleted_at TIMESTAMPTZ)"
         )
-        connection.execute(
+        session.execute(
             "insert into bronze.crm_contacts values ('live', null), ('old', ?), ('recent', ?)",
             [deleted_long_ago, deleted_lately],
         )
-        connection.execute(
-            "create table bronze.weather_daily (postal_code VARCHAR, observed_on DATE)"
-        )
+        session.execute("create table bronze.weather_daily (postal_code VARCHAR, observed_on DATE)")
         # the cutoff is 2025-11-01 12:00 UTC: that day began before it, the next after
-        connection.execute(
+        session.execute(
             "insert into bronze.weather_daily values ('old', ?), ('recent', ?)",
             [date(2025, 11, 1), date(2025, 11, 2)],
         )
-        connection.execute(
+        session.execute(
             "create table ops.quarantine (record_key VARCHAR, quarantined_at TIMESTAMPTZ)"
         )
-        connection.execute(
+        session.execute(
             "insert into ops.quarantine values ('old', ?), ('recent', ?)",
             [quarantined_long_ago, quarantined_lately],
         )
-        connection.execute(
+        session.execute(
             "create table ops.erasure_suppression (record_key_digest VARCHAR, "
             "suppressed_at TIMESTAMPTZ)"
         )
-        connection.execute(
+        session.execute(
             "insert into ops.erasure_suppression values ('ancient', ?)", [NOW.replace(year=2000)]
         )
 
 
 @pytest.fixture
-def warehouse(tmp_path) -> Warehouse:
-    warehouse = Warehouse(database=str(tmp_path / "warehouse.duckdb"))
-    seed(warehouse)
-    return warehouse
+def warehouse(any_warehouse: Warehouse) -> Warehouse:
+    """Seeded DuckDB file and PostgreSQL database: the purge runs unchanged on both."""
+    seed(any_warehouse)
+    return any_warehouse
 
 
 def keys(warehouse: Warehouse, table: str) -> list[str]:
