@@ -2,12 +2,17 @@
 grants (docs/warehouse-roles.md).
 
 platform-assets warehouse setup [--postgres-url URL]
+platform-assets warehouse export-consumer PATH [--warehouse PATH]
 
 The URL defaults to ``PLATFORM_POSTGRES_URL`` and must name an administrator login (a
 superuser, or the database owner with CREATEROLE); the login that runs the platform must
 be the one that runs the setup, which makes it a member of the four roles. On the DuckDB
 default there are no roles to create: the command says so and exits 0. Exit 1 when the
 server refuses the setup.
+
+``export-consumer`` is what the DuckDB default offers instead of a consumer role: the
+models tagged ``access: consumer`` copied into a DuckDB file of their own, readable by its
+owner only, to hand to consumers instead of the warehouse. Exit 1 when it cannot be made.
 """
 
 from __future__ import annotations
@@ -15,8 +20,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
-from platform_assets.settings import POSTGRES_URL_ENV, warehouse_path
+from platform_assets.settings import POSTGRES_URL_ENV, resolve_path, warehouse_path
 
 
 def _setup(args: argparse.Namespace) -> int:
@@ -55,6 +61,38 @@ def _setup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_consumer(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from platform_assets.integrations.dbt.project import dbt_project
+    from platform_assets.integrations.duckdb.consumer_export import (
+        ConsumerExportError,
+        consumer_tables,
+        export_consumer_tables,
+    )
+
+    if os.environ.get(POSTGRES_URL_ENV):
+        print(
+            f"platform-assets warehouse export-consumer: the warehouse is PostgreSQL "
+            f"({POSTGRES_URL_ENV}): consumers connect with the consumer role instead "
+            "(docs/warehouse-roles.md)",
+            file=sys.stderr,
+        )
+        return 1
+    warehouse = resolve_path(args.warehouse) if args.warehouse else warehouse_path()
+    destination = Path(args.path).expanduser().absolute()
+    try:
+        tables = consumer_tables(Path(dbt_project.manifest_path))
+        rows = export_consumer_tables(warehouse, tables, destination)
+    except (ConsumerExportError, duckdb.Error) as error:
+        print(f"platform-assets warehouse export-consumer: {error}", file=sys.stderr)
+        return 1
+    for table, count in rows.items():
+        print(f"  {table}: {count} row(s)")
+    print(f"wrote {destination} (readable by its owner only)")
+    return 0
+
+
 def add_warehouse_commands(commands: argparse._SubParsersAction) -> None:
     """Adds ``warehouse`` to the ``platform-assets`` parser."""
     warehouse = commands.add_parser(
@@ -72,3 +110,13 @@ def add_warehouse_commands(commands: argparse._SubParsersAction) -> None:
         help=f"an administrator's URL of the warehouse database (default ${POSTGRES_URL_ENV})",
     )
     setup.set_defaults(handler=_setup)
+    export = warehouse_commands.add_parser(
+        "export-consumer",
+        help="copy the models tagged `access: consumer` from the DuckDB warehouse into a "
+        "file of their own, for consumers (replaced if it exists)",
+    )
+    export.add_argument("path", help="the DuckDB file to write")
+    export.add_argument(
+        "--warehouse", default="", help="the warehouse file (default PLATFORM_WAREHOUSE_PATH)"
+    )
+    export.set_defaults(handler=_export_consumer)
