@@ -14,6 +14,7 @@ import pytest
 from markupsafe import escape
 
 from platform_assets.domains.dora.dashboards import MARTS_READ, Dashboard, render_dashboards
+from platform_assets.warehouse import Warehouse
 from tests.dora_dashboards.conftest import DemoMarts
 
 HOSTILE = '<script>alert("dora")</script>'
@@ -58,8 +59,8 @@ def hostile_dashboards(
                 f"select * replace ({replacements}) from marts.{mart} "
                 + ROWS_COPIED.get(mart, "limit 1")
             )
-    with duckdb.connect(str(copy), read_only=True) as connection:
-        return render_dashboards(connection)
+    with Warehouse(database=str(copy)).connect(read_only=True) as session:
+        return render_dashboards(session)
 
 
 def test_hostile_values_are_shown_escaped_on_every_dashboard(hostile_dashboards) -> None:
@@ -87,7 +88,8 @@ def test_an_unknown_level_gets_the_neutral_badge_and_an_open_incident_a_dashed_b
 
 def test_empty_marts_render_pages_that_say_so(demo_marts: DemoMarts, tmp_path: Path) -> None:
     """Before the first deployment the asset still writes its four pages, with no period."""
-    with duckdb.connect(str(tmp_path / "empty.duckdb")) as connection:
+    empty = tmp_path / "empty.duckdb"
+    with duckdb.connect(str(empty)) as connection:
         connection.execute(f"attach '{demo_marts.path}' as built (read_only)")
         connection.execute("create schema marts")
         for mart in MARTS_READ:
@@ -95,7 +97,8 @@ def test_empty_marts_render_pages_that_say_so(demo_marts: DemoMarts, tmp_path: P
                 f"create table marts.{mart} as select * from built.marts.{mart} limit 0"
             )
         connection.execute("detach built")
-        dashboards = render_dashboards(connection)
+    with Warehouse(database=str(empty)).connect(read_only=True) as session:
+        dashboards = render_dashboards(session)
     assert [dashboard.period for dashboard in dashboards] == [None] * 4
     for dashboard in dashboards:
         assert "No data yet" in dashboard.html

@@ -5,6 +5,9 @@ mark with its tooltip, page by page (``figures.py`` reads them from the HTML).
 To capture the reference again after a change meant to alter what a page shows, run
 this test with ``DORA_DASHBOARD_FIGURES_UPDATE=1``: it rewrites the file and fails, so
 the new figures are reviewed in the diff before they are committed.
+
+On PostgreSQL the same marts (copied from the DuckDB file) are read as the analyst: the
+pages must show the reference figures there too.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ import os
 from pathlib import Path
 from typing import Any, Final
 
-import duckdb
 import pytest
 
 from platform_assets.domains.dora.dashboards import render_dashboards
+from platform_assets.warehouse import Warehouse
+from tests.customer.warehouse_roles import prepare_roles
+from tests.dashboards.warehouse_copy import copy_tables, tables_of
 from tests.dora_dashboards.conftest import DemoMarts
 from tests.dora_dashboards.figures import figures
 
@@ -31,12 +36,24 @@ DASHBOARD_KEYS: Final = (
 )
 
 
+@pytest.fixture(
+    scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def warehouse(pinned_demo_marts: DemoMarts, request: pytest.FixtureRequest) -> Warehouse:
+    """The pinned marts: the DuckDB file dbt built, or its marts copied into PostgreSQL."""
+    built = Warehouse(database=str(pinned_demo_marts.path))
+    if request.param == "duckdb":
+        return built
+    postgres = Warehouse(postgres_url=request.getfixturevalue("postgres_server").create_database())
+    prepare_roles(postgres, ["marts"])
+    copy_tables(built, postgres, tables_of(built, ["marts"]))
+    return postgres
+
+
 @pytest.fixture(scope="module")
-def shown(pinned_demo_marts: DemoMarts) -> dict[str, dict[str, Any]]:
-    with duckdb.connect(str(pinned_demo_marts.path), read_only=True) as connection:
-        return {
-            dashboard.key: figures(dashboard.html) for dashboard in render_dashboards(connection)
-        }
+def shown(warehouse: Warehouse) -> dict[str, dict[str, Any]]:
+    with warehouse.connect(read_only=True, role="analyst") as session:
+        return {dashboard.key: figures(dashboard.html) for dashboard in render_dashboards(session)}
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
-import duckdb
-
 from platform_assets.domains.dora.dashboards import (
     change_failure_rate,
     deployment_frequency,
@@ -21,8 +19,9 @@ from platform_assets.domains.dora.dashboards import (
     recovery_time,
 )
 from platform_assets.domains.dora.dashboards.page import Dashboard
+from platform_assets.warehouse import WarehouseSession
 
-Renderer = Callable[[duckdb.DuckDBPyConnection], Dashboard]
+Renderer = Callable[[WarehouseSession], Dashboard]
 
 #: The four dashboards, in navigation order.
 RENDERERS: Final[tuple[Renderer, ...]] = (
@@ -45,10 +44,10 @@ MARTS_READ: Final = tuple(
 )
 
 
-def render_dashboards(connection: duckdb.DuckDBPyConnection) -> list[Dashboard]:
-    """Every dashboard, rendered from the marts on ``connection``, one after the other:
+def render_dashboards(session: WarehouseSession) -> list[Dashboard]:
+    """Every dashboard, rendered from the marts on ``session``, one after the other:
     rendering is Python under the GIL, so pages in threads only contend for it."""
-    return [renderer(connection) for renderer in RENDERERS]
+    return [renderer(session) for renderer in RENDERERS]
 
 
 __all__ = ["MARTS_READ", "RENDERERS", "Dashboard", "render_dashboards"]

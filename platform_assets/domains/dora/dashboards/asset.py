@@ -45,8 +45,8 @@ def dora_dashboards(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
     change failure and rework rate; recovery time with an incident timeline): trends per
     service, performance level badges per report year. Written to PLATFORM_DASHBOARDS_DIR
     (default data/dashboards/) and linked from the materialization."""
-    with warehouse.connect(read_only=True) as connection:
-        dashboards = render_dashboards(connection)
+    with warehouse.connect(read_only=True, role="analyst") as session:
+        dashboards = render_dashboards(session)
     directory = dashboards_dir()
     frame = write_dashboards(dashboards, directory)
     context.log.info(f"wrote {frame.height} dashboards to {directory}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Final
 
-import duckdb
 import polars as pl
 
 from platform_assets.dashboards import formatting as fmt
@@ -19,6 +18,7 @@ from platform_assets.domains.dora.dashboards.levels import read_levels
 from platform_assets.domains.dora.dashboards.page import Dashboard, render_page
 from platform_assets.domains.dora.dashboards.reading import per_service, period_of, services, weekly
 from platform_assets.domains.dora.dashboards.trends import TrendChart, TrendLine, weekly_trend
+from platform_assets.warehouse import WarehouseSession
 
 KEY: Final = "change_failure_rate"
 MARTS: Final = (
@@ -31,14 +31,14 @@ FAILURE_COLOR: Final = "#c81e1e"
 REWORK_COLOR: Final = "#d9822b"
 
 
-def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
+def render(session: WarehouseSession) -> Dashboard:
     failures = weekly(
-        connection,
+        session,
         "fct_change_failure_rate",
         ["deployment_count", "failed_deployment_count", "change_failure_rate"],
     )
     rework = weekly(
-        connection,
+        session,
         "fct_deployment_rework_rate",
         ["deployment_count", "remediation_deployment_count", "deployment_rework_rate"],
     )
@@ -47,7 +47,7 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
         subtitle="Deployments that failed in production, and remediation work",
         period=period_of(failures),
         summary=_summary(failures, rework) if failures.height else None,
-        levels=read_levels(connection, "change_failure_rate", fmt.rate),
+        levels=read_levels(session, "change_failure_rate", fmt.rate),
         trend=weekly_trend(
             [
                 TrendChart(

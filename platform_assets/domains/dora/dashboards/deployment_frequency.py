@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Final
 
-import duckdb
 import polars as pl
 
 from platform_assets.dashboards import formatting as fmt
@@ -25,6 +24,7 @@ from platform_assets.domains.dora.dashboards.reading import (
     weekly,
 )
 from platform_assets.domains.dora.dashboards.trends import TrendChart, TrendLine, weekly_trend
+from platform_assets.warehouse import WarehouseSession
 
 KEY: Final = "deployment_frequency"
 MARTS: Final = (
@@ -37,12 +37,10 @@ DEPLOYMENTS_COLOR: Final = "#2f6fde"
 SUCCESS_COLOR: Final = "#0e7c4a"
 
 
-def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
-    frequency = weekly(
-        connection, "fct_deployment_frequency", ["deployment_count", "deployment_days"]
-    )
+def render(session: WarehouseSession) -> Dashboard:
+    frequency = weekly(session, "fct_deployment_frequency", ["deployment_count", "deployment_days"])
     attempts = weekly(
-        connection,
+        session,
         "fct_deployment_success_rate",
         ["attempted_deployment_count", "successful_deployment_count", "deployment_success_rate"],
     )
@@ -51,7 +49,7 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
         subtitle="Successful production deployments per service and week",
         period=period_of(frequency),
         summary=_summary(frequency, attempts) if frequency.height else None,
-        levels=read_frequency_levels(connection, lambda value: fmt.number(value, 1)),
+        levels=read_frequency_levels(session, lambda value: fmt.number(value, 1)),
         trend=weekly_trend(
             [
                 TrendChart(

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Final
 
-import duckdb
 import polars as pl
 
 from platform_assets.dashboards import formatting as fmt
@@ -21,6 +20,7 @@ from platform_assets.domains.dora.dashboards.levels import read_levels
 from platform_assets.domains.dora.dashboards.page import Dashboard, render_page
 from platform_assets.domains.dora.dashboards.reading import period_of, read, weekly
 from platform_assets.domains.dora.dashboards.trends import TrendChart, TrendLine, weekly_trend
+from platform_assets.warehouse import WarehouseSession
 
 KEY: Final = "lead_time"
 MARTS: Final = (
@@ -48,18 +48,18 @@ PERCENTILE_SERIES: Final = (
 _STAGE_COLUMNS: Final = ", ".join(column for _, column, _ in STAGES)
 
 
-def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
+def render(session: WarehouseSession) -> Dashboard:
     lead = weekly(
-        connection,
+        session,
         "agg_lead_time_for_changes",
         ["deployed_change_count", *(column for _, column, _, _ in PERCENTILE_SERIES)],
     )
-    stages = list(_stage_medians(connection).iter_rows(named=True))
+    stages = list(_stage_medians(session).iter_rows(named=True))
     return render_page(
         KEY,
         subtitle="From first commit to production, with the pull request stages",
         period=period_of(lead),
-        levels=read_levels(connection, "lead_time_for_changes", fmt.hours),
+        levels=read_levels(session, "lead_time_for_changes", fmt.hours),
         trend=weekly_trend(
             [
                 TrendChart(
@@ -88,28 +88,29 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
             fmt.hours,
         ),
         slowest_shown=SLOWEST_SHOWN,
-        slowest=list(_slowest(connection).iter_rows(named=True)),
+        slowest=list(_slowest(session).iter_rows(named=True)),
         not_deployed=NOT_DEPLOYED,
     )
 
 
-def _stage_medians(connection: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def _stage_medians(session: WarehouseSession) -> pl.DataFrame:
     """Per service (and for all services) the pull requests and the median of each
     stage and of the cycle time."""
-    medians = ", ".join(f"median({column}) as {column}" for _, column, _ in STAGES)
+    # percentile_cont, not median: PostgreSQL has no median; both interpolate alike
+    medians = ", ".join(f"{_median(column)} as {column}" for _, column, _ in STAGES)
     return read(
-        connection,
+        session,
         f"""
         select
             coalesce(service, '{NOT_DEPLOYED}') as service,
             count(*) as pull_requests,
             {medians},
-            median(cycle_time_hours) as cycle_time_hours,
+            {_median("cycle_time_hours")} as cycle_time_hours,
             0 as sort_order
         from marts.fct_pull_request_stages
-        group by all
+        group by coalesce(service, '{NOT_DEPLOYED}')
         union all
-        select '{ALL_SERVICES}', count(*), {medians}, median(cycle_time_hours), 1
+        select '{ALL_SERVICES}', count(*), {medians}, {_median("cycle_time_hours")}, 1
         from marts.fct_pull_request_stages
         having count(*) > 0
         order by sort_order, service
@@ -117,9 +118,13 @@ def _stage_medians(connection: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     )
 
 
-def _slowest(connection: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def _median(column: str) -> str:
+    return f"percentile_cont(0.5) within group (order by {column})"
+
+
+def _slowest(session: WarehouseSession) -> pl.DataFrame:
     return read(
-        connection,
+        session,
         f"""
         select pr_id, service, merged_at, {_STAGE_COLUMNS}, cycle_time_hours
         from marts.fct_pull_request_stages

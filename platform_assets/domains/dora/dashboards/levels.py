@@ -13,9 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-import duckdb
-
 from platform_assets.domains.dora.dashboards.reading import read
+from platform_assets.warehouse import WarehouseSession
 
 LEVELS: Final = ("elite", "high", "medium", "low")
 
@@ -56,12 +55,12 @@ def badge(level: str | None, basis: str | None) -> Badge:
 
 
 def read_levels(
-    connection: duckdb.DuckDBPyConnection, metric: str, value_format: Callable[[float | None], str]
+    session: WarehouseSession, metric: str, value_format: Callable[[float | None], str]
 ) -> Levels:
     """One metric's rows of ``agg_dora_performance_levels``."""
     escaped = metric.replace("'", "''")
     return _levels(
-        connection,
+        session,
         "select service, report_year, value, level, level_basis "
         f"from marts.agg_dora_performance_levels where metric = '{escaped}'",
         value_format,
@@ -69,12 +68,12 @@ def read_levels(
 
 
 def read_frequency_levels(
-    connection: duckdb.DuckDBPyConnection, value_format: Callable[[float | None], str]
+    session: WarehouseSession, value_format: Callable[[float | None], str]
 ) -> Levels:
     """``agg_deployment_frequency_level`` (value: deployments per week over the level
     window)."""
     return _levels(
-        connection,
+        session,
         "select service, report_year, deployments_per_week as value, level, level_basis "
         "from marts.agg_deployment_frequency_level",
         value_format,
@@ -82,13 +81,13 @@ def read_frequency_levels(
 
 
 def _levels(
-    connection: duckdb.DuckDBPyConnection,
+    session: WarehouseSession,
     query: str,
     value_format: Callable[[float | None], str],
 ) -> Levels:
     """A row per service: its value over the level window (the first non-null one, in
     report year order) and a badge per report year that rates it."""
-    rows = read(connection, f"{query} order by service, report_year").rows()
+    rows = read(session, f"{query} order by service, report_year").rows()
     values: dict[str, float | None] = {}
     badges: dict[str, dict[int, Badge]] = {}
     for service, year, value, level, basis in rows:

@@ -1,6 +1,6 @@
 """Reading the marts for the dashboards.
 
-The dashboards read the marts as dbt wrote them, on the read-only connection the asset
+The dashboards read the marts as dbt wrote them, on the read-only session the asset
 opens, so a dashboard always agrees with the tables and with the metadata figures.
 """
 
@@ -9,22 +9,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-import duckdb
 import polars as pl
 
-
-def read(connection: duckdb.DuckDBPyConnection, query: str) -> pl.DataFrame:
-    return connection.sql(query).pl()
+from platform_assets.warehouse import WarehouseSession
 
 
-def weekly(
-    connection: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str]
-) -> pl.DataFrame:
+def read(session: WarehouseSession, query: str) -> pl.DataFrame:
+    return session.frame(query)
+
+
+def weekly(session: WarehouseSession, table: str, columns: Sequence[str]) -> pl.DataFrame:
     """The week rows of a per-service mart: service, period_start, period_end and
     ``columns``, in service and week order."""
     selected = ", ".join(["service", "period_start", "period_end", *columns])
     return read(
-        connection,
+        session,
         f"select {selected} from marts.{table} where grain = 'week' order by service, period_start",
     )
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from typing import Any, Final
 
-import duckdb
 import polars as pl
 
 from platform_assets.dashboards import formatting as fmt
@@ -22,6 +21,7 @@ from platform_assets.domains.dora.dashboards.levels import read_levels
 from platform_assets.domains.dora.dashboards.page import Dashboard, render_page
 from platform_assets.domains.dora.dashboards.reading import period_of, read, weekly
 from platform_assets.domains.dora.dashboards.trends import TrendChart, TrendLine, weekly_trend
+from platform_assets.warehouse import WarehouseSession
 
 KEY: Final = "recovery_time"
 MARTS: Final = ("agg_recovery_time", "fct_incident_recovery", "agg_dora_performance_levels")
@@ -32,14 +32,14 @@ SEVERITY_COLORS: Final = {"SEV1": "#c81e1e", "SEV2": "#d9822b", "SEV3": "#e0b400
 OTHER_SEVERITY_COLOR: Final = "#7b8794"
 
 
-def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
+def render(session: WarehouseSession) -> Dashboard:
     recovery = weekly(
-        connection,
+        session,
         "agg_recovery_time",
         ["median_recovery_time_hours", "median_time_to_restore_hours", "open_incident_count"],
     )
     incidents = read(
-        connection,
+        session,
         """
         select incident_id, service, severity, created_at, resolved_at, is_open,
                attributed_deployment_id,
@@ -54,8 +54,8 @@ def render(connection: duckdb.DuckDBPyConnection) -> Dashboard:
         subtitle="Failed deployment recovery time, time to restore service, incidents",
         period=period_of(recovery),
         summary=_summary(incidents) if incidents.height else None,
-        recovery_levels=read_levels(connection, "failed_deployment_recovery_time", fmt.hours),
-        restore_levels=read_levels(connection, "time_to_restore_service", fmt.hours),
+        recovery_levels=read_levels(session, "failed_deployment_recovery_time", fmt.hours),
+        restore_levels=read_levels(session, "time_to_restore_service", fmt.hours),
         trend=weekly_trend(
             [
                 TrendChart(
