@@ -201,6 +201,23 @@ def test_setup_takes_back_a_grant_the_policy_does_not_give(
     assert role_name("consumer") not in acl
 
 
+def test_the_database_owner_with_createrole_may_run_the_setup(
+    postgres_server: PostgresServer,
+) -> None:
+    """A deployment's administrator is seldom a superuser."""
+    owner = f"owner_{uuid.uuid4().hex[:8]}"
+    database = f"roles_{uuid.uuid4().hex[:12]}"
+    postgres_server.psql("postgres", f"create role {owner} login createrole")
+    postgres_server.psql("postgres", f"create database {database} owner {owner}")
+
+    assert main(["warehouse", "setup", "--postgres-url", postgres_server.url(database, owner)]) == 0
+
+    members = postgres_server.psql(
+        database, f"select roleid::regrole from pg_auth_members where member = '{owner}'::regrole"
+    ).split()
+    assert sorted(members) == sorted(role_name(role) for role in ROLES)
+
+
 def test_setup_on_duckdb_says_there_is_nothing_to_do(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

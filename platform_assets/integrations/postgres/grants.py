@@ -110,11 +110,14 @@ def _setup_statements(session: WarehouseSession) -> Iterator[str]:
     for role in ROLES:
         yield run(_create_role(role_name(role)))
         yield run(f"grant {quote_identifier(role_name(role))} to current_user")
-    yield from (run(statement) for statement in _ops_tables_for_the_loader(session))
     for role in ROLES:
         yield from (run(statement) for statement in _revoke_schema_access(role))
     for role, access in ACCESS.items():
         yield from (run(statement) for statement in _grant_schema_access(role, access))
+    # after the schema grants: a table's new owner must be allowed to create in its schema
+    yield from (run(statement) for statement in _ops_tables_for_the_loader(session))
+    for role, access in ACCESS.items():
+        yield from (run(statement) for statement in _grant_existing_tables(role, access))
 
 
 def _create_role(name: str) -> str:
@@ -153,15 +156,21 @@ def _grant_schema_access(role: WarehouseRole, access: Access) -> Iterator[str]:
         if schema not in access.writes:
             yield f"grant usage on schema {quote_identifier(schema)} to {grantee}"
     for schema in access.reads:
-        # tables that exist already (a warehouse set up again after its first runs) ...
-        yield f"grant select on all tables in schema {quote_identifier(schema)} to {grantee}"
-        # ... and every table the roles that write the schema create later
+        # every table the roles that write the schema create later
         for writer, writer_access in ACCESS.items():
             if writer != role and schema in writer_access.writes:
                 yield (
                     f"alter default privileges for role {quote_identifier(role_name(writer))} "
                     f"in schema {quote_identifier(schema)} grant select on tables to {grantee}"
                 )
+
+
+def _grant_existing_tables(role: WarehouseRole, access: Access) -> Iterator[str]:
+    """The tables already there: the ops tables just created, and every table of a
+    warehouse set up again after its first runs."""
+    grantee = quote_identifier(role_name(role))
+    for schema in access.reads:
+        yield f"grant select on all tables in schema {quote_identifier(schema)} to {grantee}"
 
 
 def _ops_tables_for_the_loader(session: WarehouseSession) -> Iterator[str]:
