@@ -38,6 +38,7 @@ from platform_assets.ingestion.row_hash import with_row_hash
 from platform_assets.ingestion.soft_deletes import Deletions, apply_soft_deletes
 from platform_assets.ingestion.validation import ValidatedBatch
 from platform_assets.warehouse import Warehouse, WarehouseSession, quote_identifier
+from platform_assets.warehouse.dialect import create_schema_sql
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def load(warehouse: Warehouse, request: LoadRequest) -> LoadCounts:
     contract = request.contract
     landed = request.landed_rows
     with warehouse.transaction(role="loader") as session:
-        session.execute(f"create schema if not exists {quote_identifier(contract.schema)}")
+        session.execute(create_schema_sql(contract.schema, session.dialect))
         session.execute(contract.create_table_sql())
         create_ops_tables(session)
         inserted = updated = resolved = 0

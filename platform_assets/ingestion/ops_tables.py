@@ -16,12 +16,13 @@ from typing import Final
 
 from platform_assets.privacy.suppression_list import CREATE_SUPPRESSION
 from platform_assets.warehouse import Warehouse, WarehouseSession
+from platform_assets.warehouse.dialect import create_schema_sql
 
 OPS_SCHEMA: Final = "ops"
 QUARANTINE_TABLE: Final = "ops.quarantine"
 CURSORS_TABLE: Final = "ops.ingestion_cursors"
+#: The tables, in the ``ops`` schema (``create_ops_tables`` creates it when missing).
 CREATE_OPS_TABLES: Final = (
-    f"create schema if not exists {OPS_SCHEMA}",
     f"""create table if not exists {QUARANTINE_TABLE} (
         source VARCHAR NOT NULL,
         entity VARCHAR NOT NULL,
@@ -49,6 +50,7 @@ CREATE_OPS_TABLES: Final = (
 
 
 def create_ops_tables(session: WarehouseSession) -> None:
+    session.execute(create_schema_sql(OPS_SCHEMA, session.dialect))
     for statement in CREATE_OPS_TABLES:
         session.execute(statement)
 

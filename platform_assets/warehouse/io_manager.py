@@ -20,7 +20,7 @@ import dagster as dg
 import polars as pl
 
 from platform_assets.stages.contract_metadata import PRIMARY_KEY_KEY, metadata_value
-from platform_assets.warehouse.dialect import DEFAULT_SCHEMA
+from platform_assets.warehouse.dialect import DEFAULT_SCHEMA, create_schema_sql
 from platform_assets.warehouse.quoting import qualified, quote_identifier
 from platform_assets.warehouse.resource import Warehouse
 from platform_assets.warehouse.session import Dialect, WarehouseSession
@@ -69,7 +69,7 @@ class WarehouseIOManager(dg.ConfigurableIOManager):
             )
         target = qualified(schema, table)
         with warehouse.transaction(role="transformer") as session:
-            session.execute(f"create schema if not exists {quote_identifier(schema)}")
+            session.execute(create_schema_sql(schema, session.dialect))
             session.register(INCOMING_FRAME, obj)
             exists = session.execute(
                 "select count(*) from information_schema.tables "

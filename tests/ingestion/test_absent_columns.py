@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
 from platform_assets.ingestion import IngestionReport, ingest
 from platform_assets.integrations.file_source import FileSourceConnector
@@ -20,6 +22,12 @@ WITH_STARTS = HEADER + (
     "d-2,checkout,STAGING,FAILURE,2026-10-02T09:00:00Z,2026-10-02T09:04:00Z,ci,unknown\n"
 )
 STARTS = [("d-1", "2026-10-01 10:00:00+00"), ("d-2", "2026-10-02 09:00:00+00")]
+
+
+@pytest.fixture
+def warehouse(any_warehouse: Warehouse) -> Warehouse:
+    """Every test of this module on DuckDB and on PostgreSQL."""
+    return any_warehouse
 
 
 def load(folder: Path, warehouse: Warehouse, log, run_id: str) -> IngestionReport:

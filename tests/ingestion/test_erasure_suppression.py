@@ -34,6 +34,12 @@ def pii_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(PII_HMAC_KEY_ENV, KEY)
 
 
+@pytest.fixture
+def warehouse(any_warehouse: Warehouse) -> Warehouse:
+    """Every test of this module on DuckDB and on PostgreSQL."""
+    return any_warehouse
+
+
 def suppress(warehouse: Warehouse, *record_keys: str, source: str = "scripted") -> None:
     with warehouse.connect() as connection:
         create_ops_tables(connection)

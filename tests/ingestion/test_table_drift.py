@@ -12,9 +12,16 @@ from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
 from platform_assets.domains.dora.sources import DoraSource
 from platform_assets.ingestion import FailureCategory, IngestionFailed, ingest
 from platform_assets.warehouse import Warehouse, WarehouseIOManager
+from platform_assets.warehouse.dialect import catalog_type
 from tests.ingestion.conftest import END, all_tables, demo
 
 CONTRACT = RAW_CONTRACTS["deployments"]
+
+
+@pytest.fixture
+def warehouse(any_warehouse: Warehouse) -> Warehouse:
+    """Every test of this module on DuckDB and on PostgreSQL."""
+    return any_warehouse
 
 
 def drifted(warehouse: Warehouse, log, *statements: str) -> IngestionFailed:
@@ -38,13 +45,17 @@ def test_a_column_retyped_to_varchar_is_detected(warehouse, log) -> None:
     failure = drifted(warehouse, log, "alter table raw.deployments alter started_at type varchar")
     message = str(failure)
     assert "raw.deployments does not match its contract" in message
-    assert "started_at is VARCHAR, the contract says TIMESTAMP WITH TIME ZONE" in message
+    text, timestamp = (
+        catalog_type(t, warehouse.dialect) for t in ("VARCHAR", "TIMESTAMP WITH TIME ZONE")
+    )
+    assert f"started_at is {text}, the contract says {timestamp}" in message
     assert "docs/runbooks/dora.md" in message
 
 
 def test_a_dropped_column_is_a_configuration_error(warehouse, log) -> None:
     failure = drifted(warehouse, log, "alter table raw.deployments drop column trigger_kind")
-    assert "trigger_kind (VARCHAR) is missing" in str(failure)
+    text = catalog_type("VARCHAR", warehouse.dialect)
+    assert f"trigger_kind ({text}) is missing" in str(failure)
 
 
 def test_nullability_and_extra_required_columns_are_named(warehouse, log) -> None:
