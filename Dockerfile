@@ -58,7 +58,9 @@ RUN mkdir -p /opt/platform/dbt_project/logs /var/lib/platform /opt/dagster/dagst
         /opt/platform/dbt_project/logs /var/lib/platform /opt/dagster/dagster_home
 
 # An installed platform-assets finds the project's files through these, not beside its
-# package (platform_assets/integrations/dbt/project.py, platform_assets/settings.py).
+# package (platform_assets/integrations/dbt/project.py, platform_assets/settings.py). The
+# alert routes are named here because config/environments.yaml names them relative to the
+# package's parent directory, which in the image is site-packages.
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -67,6 +69,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PLATFORM_DBT_PROJECT_DIR=/opt/platform/dbt_project \
     PLATFORM_ENVIRONMENTS_FILE=/opt/platform/config/environments.yaml \
     PLATFORM_WAIVERS=/opt/platform/config/waivers.yaml \
+    PLATFORM_ALERT_ROUTES=/opt/platform/config/alert_routes.yaml \
     PLATFORM_DATA_DIR=/var/lib/platform \
     PLATFORM_DASHBOARDS_DIR=/var/lib/platform/dashboards
 
