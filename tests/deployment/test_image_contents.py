@@ -218,6 +218,25 @@ def test_the_dockerfile_builds_the_manifest_with_the_production_target() -> None
     assert f"WORKDIR {IMAGE_WORKDIR}" in text
 
 
+#: Local state that must never reach the build context: the data root holds the DuckDB
+#: warehouse and the laptop's pseudonym key.
+LOCAL_STATE = ("data", ".venv", ".dagster_home", "dbt_project/target", ".env")
+#: Configuration the deployment hands over at run time, never the image.
+SECRETS = ("PLATFORM_POSTGRES_URL", "PLATFORM_DAGSTER_POSTGRES_URL", "PLATFORM_PII_HMAC_KEY")
+
+
+def test_the_image_holds_no_local_state_and_no_secret(tmp_path: Path) -> None:
+    ignored = {
+        line.strip()
+        for line in (REPO / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert set(LOCAL_STATE) <= ignored
+    baked = image_env(dockerfile_instructions(DOCKERFILE.read_text()), tmp_path)
+    assert not set(SECRETS) & set(baked)
+    assert "PLATFORM_ENV" not in baked
+
+
 def test_the_wheel_is_imported_and_not_the_checkout(image: Image) -> None:
     found = image.run(image.python, "-c", "import platform_assets; print(platform_assets.__file__)")
     assert Path(found.strip()).is_relative_to(image.venv)
