@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from platform_assets.audit.asset_facts import AssetFacts
 from platform_assets.audit.pii_evidence import is_consumer_facing, unproven_pii_columns
@@ -25,6 +26,9 @@ from platform_assets.stages.contract_metadata import (
     asserts_unique,
 )
 from platform_assets.stages.delivery_stage import DeliveryStage
+
+if TYPE_CHECKING:
+    from platform_assets.environments import Environment
 
 OWNER_PATTERN = re.compile(r"^(team:[A-Za-z0-9_.\-]+|[^@\s]+@[^@\s]+\.[^@\s]+)$")
 SEMVER_PATTERN = re.compile(
@@ -42,6 +46,10 @@ class AuditContext:
     routes_error: str | None
     integration_covered: frozenset[str]
     project_root: Path
+    environment: Environment | None = None
+    """The environment the location is audited for; None judges no deployment."""
+    left_out: Mapping[str, DeliveryStage] = field(default_factory=dict)
+    """The assets the location left out for its environment (``platform_assets.deployment``)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +88,32 @@ def stage_monotonic_lineage(asset: AssetFacts, context: AuditContext) -> Verdict
         False,
         f"{asset.stage.label} asset depends on weaker upstream {', '.join(weaker)}: promote "
         "them first",
+    )
+
+
+def deployed_in_environment(asset: AssetFacts, context: AuditContext) -> Verdict:
+    environment = context.environment
+    assert asset.stage is not None
+    if environment is None:
+        return Verdict(True, "audited for no environment")
+    if environment.deploys_stage(asset.stage):
+        return _OK
+    return Verdict(
+        False,
+        f"{asset.stage.label} asset deployed to {environment.name}, which deploys "
+        f"{environment.deployed_labels} only (config/environments.yaml): build the "
+        f"{environment.name} code location with platform_assets.deployment.deployed(), "
+        "or promote the asset",
+    )
+
+
+def left_out_wrongly(key: str, stage: DeliveryStage, environment: Environment) -> Verdict:
+    """For an asset the location left out although its environment deploys its stage."""
+    return Verdict(
+        False,
+        f"{stage.label} asset missing from the {environment.name} code location, which "
+        f"deploys {environment.deployed_labels}: it was left out (built for another "
+        f"environment?); build the location with deployed(defs, {environment.name!r})",
     )
 
 
@@ -292,6 +326,7 @@ def _missing_runbook_sections(path: str, modified_ns: int) -> tuple[str, ...]:
 RULES: dict[str, Rule] = {
     "PLATFORM.STAGE": stage_declared,
     "PLATFORM.LINEAGE": stage_monotonic_lineage,
+    "PLATFORM.ENVIRONMENT": deployed_in_environment,
     "ALPHA.OWNER": owner,
     "ALPHA.DESCRIPTION": description,
     "ALPHA.CODE_VERSION": code_version,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import dagster as dg
 
@@ -14,12 +14,16 @@ from platform_assets.audit.asset_facts import AssetFacts, collect_facts
 from platform_assets.audit.code_location import location_name
 from platform_assets.audit.integration_coverage import covered_selections
 from platform_assets.audit.promotion_preview import as_promoted
-from platform_assets.audit.rules import RULES, AuditContext
+from platform_assets.audit.rules import RULES, AuditContext, left_out_wrongly
 from platform_assets.audit.waivers import Waiver, WaiverError, load_waivers, scope_waivers
+from platform_assets.deployment import left_out_assets
 from platform_assets.monitoring.alert_routes import AlertRoutes, AlertRoutesError
 from platform_assets.settings import PROJECT_ROOT
 from platform_assets.stages.delivery_stage import DeliveryStage
 from platform_assets.stages.requirements import Evaluation, requirements_for
+
+if TYPE_CHECKING:
+    from platform_assets.environments import Environment
 
 Status = Literal["pass", "fail", "waived", "needs_evidence"]
 
@@ -117,13 +121,7 @@ def evaluate_asset(
             (RequirementResult("PLATFORM.STAGE", "fail", verdict.message),),
         )
     if as_stage is not None:
-        context = AuditContext(
-            {**context.stages, asset.key: as_stage},
-            context.routes,
-            context.routes_error,
-            context.integration_covered,
-            context.project_root,
-        )
+        context = replace(context, stages={**context.stages, asset.key: as_stage})
     applicable = [w for w in waivers if w.selects(asset.key, asset.group)]
     results = []
     expired: list[Waiver] = []
@@ -166,6 +164,8 @@ def build_context(
     routes_path: Path | None,
     tests_dir: Path | None,
     project_root: Path,
+    environment: Environment | None = None,
+    left_out: Mapping[str, DeliveryStage] | None = None,
 ) -> AuditContext:
     routes, routes_error = None, None
     if routes_path is None:
@@ -181,6 +181,8 @@ def build_context(
         routes_error=routes_error,
         integration_covered=covered_selections(tests_dir),
         project_root=project_root,
+        environment=environment,
+        left_out=left_out or {},
     )
 
 
@@ -204,11 +206,19 @@ def load_audit_inputs(
     tests_dir: Path | None,
     project_root: Path = PROJECT_ROOT,
     code_location: str | None = None,
+    environment: Environment | None = None,
+    left_out: Mapping[str, DeliveryStage] | None = None,
 ) -> AuditInputs:
     """``code_location`` names the location the facts come from, so only its waivers
-    apply (default: this project's)."""
+    apply (default: this project's); ``environment`` is the one it is deployed to, and
+    ``left_out`` the assets it left out for that environment."""
     context = build_context(
-        facts, routes_path=routes_path, tests_dir=tests_dir, project_root=project_root
+        facts,
+        routes_path=routes_path,
+        tests_dir=tests_dir,
+        project_root=project_root,
+        environment=environment,
+        left_out=left_out,
     )
     try:
         waivers = load_waivers(waivers_path)
@@ -232,6 +242,8 @@ def audit_facts(
     project_root: Path = PROJECT_ROOT,
     today: date | None = None,
     code_location: str | None = None,
+    environment: Environment | None = None,
+    left_out: Mapping[str, DeliveryStage] | None = None,
 ) -> AuditReport:
     inputs = load_audit_inputs(
         facts,
@@ -240,13 +252,28 @@ def audit_facts(
         tests_dir=tests_dir,
         project_root=project_root,
         code_location=code_location,
+        environment=environment,
+        left_out=left_out,
     )
     if inputs.errors:
         return AuditReport((), inputs.errors, inputs.warnings)
-    return AuditReport(
-        tuple(evaluate_asset(asset, inputs.context, inputs.waivers, today) for asset in facts),
-        warnings=inputs.warnings,
-    )
+    audits = [evaluate_asset(asset, inputs.context, inputs.waivers, today) for asset in facts]
+    return AuditReport(tuple(audits + missing_assets(inputs.context)), warnings=inputs.warnings)
+
+
+def missing_assets(context: AuditContext) -> list[AssetAudit]:
+    """The assets the location left out although its environment deploys their stage
+    (a GA asset missing from prod), each with its PLATFORM.ENVIRONMENT violation."""
+    environment = context.environment
+    if environment is None:
+        return []
+    audits = []
+    for key, stage in sorted(context.left_out.items()):
+        if environment.deploys_stage(stage):
+            verdict = left_out_wrongly(key, stage, environment)
+            result = RequirementResult("PLATFORM.ENVIRONMENT", "fail", verdict.message)
+            audits.append(AssetAudit(key, stage, (), (result,)))
+    return audits
 
 
 def audit_definitions(
@@ -258,7 +285,10 @@ def audit_definitions(
     project_root: Path = PROJECT_ROOT,
     today: date | None = None,
     code_location: str | None = None,
+    environment: Environment | None = None,
 ) -> AuditReport:
+    """``environment``: judge what the location deploys against what that environment
+    deploys (PLATFORM.ENVIRONMENT); None judges no deployment."""
     return audit_facts(
         collect_facts(defs),
         routes_path=routes_path,
@@ -267,4 +297,6 @@ def audit_definitions(
         project_root=project_root,
         today=today,
         code_location=code_location,
+        environment=environment,
+        left_out=left_out_assets(defs),
     )

@@ -14,7 +14,8 @@ from platform_assets.audit.asset_facts import collect_facts
 from platform_assets.audit.code_location import DEFAULT_MODULE, load_definitions
 from platform_assets.audit.runner import load_audit_inputs
 from platform_assets.audit.scorecard import build_scorecard, render_scorecard_table
-from platform_assets.settings import PROJECT_ROOT, alert_routes_path, waivers_path
+from platform_assets.environments import current_alert_routes
+from platform_assets.settings import PROJECT_ROOT, waivers_path
 from platform_assets.staged_assets import staged_asset
 from platform_assets.stages import DeliveryStage, Sla
 
@@ -68,7 +69,7 @@ def stage_scorecard(context: dg.AssetExecutionContext, config: ScorecardConfig) 
     graph = load_definitions(config.module).resolve_asset_graph()
     inputs = load_audit_inputs(
         collect_facts(graph),
-        routes_path=alert_routes_path(),
+        routes_path=current_alert_routes(),
         waivers_path=waivers_path(),
         tests_dir=PROJECT_ROOT / "tests",
     )

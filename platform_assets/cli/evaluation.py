@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +16,19 @@ from platform_assets.audit import CodeLocationLoadError, load_definitions
 from platform_assets.audit.asset_facts import collect_facts
 from platform_assets.audit.code_location import location_name
 from platform_assets.audit.runner import AuditInputs, load_audit_inputs
-from platform_assets.settings import PROJECT_ROOT, alert_routes_path, waivers_path
+from platform_assets.deployment import left_out_assets
+from platform_assets.environments import (
+    Environment,
+    EnvironmentConfigError,
+    current_alert_routes,
+    environment,
+)
+from platform_assets.settings import (
+    ENVIRONMENT_ENV,
+    PROJECT_ROOT,
+    environment_name,
+    waivers_path,
+)
 
 
 class EvaluationError(RuntimeError):
@@ -41,7 +55,15 @@ def add_location_arguments(parser: argparse.ArgumentParser) -> None:
         help="the code location's name, which scopes its waivers (default: the module's "
         "top-level package, or the file's stem)",
     )
-    parser.add_argument("--routes", help="alert routes YAML (default: $PLATFORM_ALERT_ROUTES)")
+    parser.add_argument(
+        "--environment",
+        help="the environment the location is deployed to and judged for (default: "
+        "$PLATFORM_ENV, else dev; config/environments.yaml)",
+    )
+    parser.add_argument(
+        "--routes",
+        help="alert routes YAML (default: $PLATFORM_ALERT_ROUTES, else the environment's)",
+    )
     parser.add_argument("--tests-dir", help="where integration tests declare coverage")
     parser.add_argument("--project-root", help="where runbook paths are resolved")
 
@@ -50,18 +72,56 @@ def audited_location(args: argparse.Namespace) -> str:
     return args.location or location_name(args.module, args.file)
 
 
-def load_location(args: argparse.Namespace) -> LoadedLocation:
+def audited_environment(args: argparse.Namespace) -> Environment:
     try:
-        defs = load_definitions(args.module, args.file)
-    except CodeLocationLoadError as error:
+        return environment(args.environment or environment_name())
+    except EnvironmentConfigError as error:
         raise EvaluationError(str(error)) from error
+
+
+@contextmanager
+def running_as(target: Environment) -> Iterator[None]:
+    """``PLATFORM_ENV`` set to ``target`` while the code location loads and is judged,
+    so it is built (and its routes found) as that environment would build it. A module
+    this process imported before is not rebuilt."""
+    previous = os.environ.get(ENVIRONMENT_ENV)
+    os.environ[ENVIRONMENT_ENV] = target.name
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ[ENVIRONMENT_ENV]
+        else:
+            os.environ[ENVIRONMENT_ENV] = previous
+
+
+def load_deployed_definitions(args: argparse.Namespace, target: Environment) -> dg.Definitions:
+    with running_as(target):
+        try:
+            return load_definitions(args.module, args.file)
+        except CodeLocationLoadError as error:
+            raise EvaluationError(str(error)) from error
+
+
+def routes_path(args: argparse.Namespace, target: Environment) -> Path:
+    if args.routes:
+        return Path(args.routes)
+    with running_as(target):
+        return current_alert_routes()
+
+
+def load_location(args: argparse.Namespace) -> LoadedLocation:
+    target = audited_environment(args)
+    defs = load_deployed_definitions(args, target)
     inputs = load_audit_inputs(
         collect_facts(defs),
-        routes_path=Path(args.routes) if args.routes else alert_routes_path(),
+        routes_path=routes_path(args, target),
         waivers_path=Path(args.waivers) if args.waivers else waivers_path(),
         tests_dir=Path(args.tests_dir) if args.tests_dir else PROJECT_ROOT / "tests",
         project_root=Path(args.project_root) if args.project_root else PROJECT_ROOT,
         code_location=audited_location(args),
+        environment=target,
+        left_out=left_out_assets(defs),
     )
     if inputs.errors:
         raise EvaluationError("; ".join(inputs.errors))

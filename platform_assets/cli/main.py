@@ -1,6 +1,8 @@
 """``platform-assets``: the platform's command line.
 
-platform-assets audit [-m MODULE | -f FILE] [--location NAME] [--format table|json]
+platform-assets audit [-m MODULE | -f FILE] [--environment NAME] [--location NAME]
+                      [--format table|json]
+platform-assets instance config [--environment NAME] [--output FILE]
 platform-assets docs [--check]
 platform-assets runs recover
 platform-assets erase (--customer-key KEY | --email ADDRESS | --verify-log) [--dry-run]
@@ -16,32 +18,36 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from platform_assets.cli.erasure import add_erasure_commands
-from platform_assets.cli.evaluation import add_location_arguments, audited_location
+from platform_assets.cli.evaluation import (
+    EvaluationError,
+    add_location_arguments,
+    audited_environment,
+    audited_location,
+    load_deployed_definitions,
+    routes_path,
+)
+from platform_assets.cli.instance import add_instance_commands
 from platform_assets.cli.warehouse import add_warehouse_commands
-from platform_assets.settings import PROJECT_ROOT, alert_routes_path, waivers_path
+from platform_assets.settings import PROJECT_ROOT, waivers_path
 
 
 def _audit(args: argparse.Namespace) -> int:
-    from platform_assets.audit import (
-        CodeLocationLoadError,
-        audit_definitions,
-        load_definitions,
-        report_as_json,
-        report_as_table,
-    )
+    from platform_assets.audit import audit_definitions, report_as_json, report_as_table
 
     try:
-        defs = load_definitions(args.module, args.file)
-    except CodeLocationLoadError as error:
+        target = audited_environment(args)
+        defs = load_deployed_definitions(args, target)
+    except EvaluationError as error:
         print(f"platform-assets audit: {error}", file=sys.stderr)
         return 2
     report = audit_definitions(
         defs,
-        routes_path=Path(args.routes) if args.routes else alert_routes_path(),
+        routes_path=routes_path(args, target),
         waivers_path=Path(args.waivers) if args.waivers else waivers_path(),
         tests_dir=Path(args.tests_dir) if args.tests_dir else PROJECT_ROOT / "tests",
         project_root=Path(args.project_root) if args.project_root else PROJECT_ROOT,
         code_location=audited_location(args),
+        environment=target,
     )
     print(report_as_json(report) if args.format == "json" else report_as_table(report))
     for message in report.warnings:
@@ -135,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     recover.set_defaults(handler=_recover_runs)
 
     add_erasure_commands(commands)
+    add_instance_commands(commands)
     add_warehouse_commands(commands)
     return parser
 

@@ -19,6 +19,7 @@ from typing import Final
 
 import dagster as dg
 
+from platform_assets.environments import current_alert_routes
 from platform_assets.monitoring.alert import Alert, record_alert
 from platform_assets.monitoring.alert_dispatch import AlertDispatcher, PendingDelivery
 from platform_assets.monitoring.alert_routes import AlertRoutes
@@ -30,7 +31,6 @@ from platform_assets.monitoring.history import (
     start_watching,
 )
 from platform_assets.monitoring.incidents import Incident, IncidentTracker
-from platform_assets.settings import alert_routes_path
 
 DEFAULT_SENSOR_NAME = "stage_alerts"
 DEFAULT_INTERVAL_SECONDS = 30
@@ -90,9 +90,9 @@ def build_alert_sensor(
 ) -> dg.SensorDefinition:
     """The alert sensor for the code location it is defined in.
 
-    ``routes_path`` defaults to ``settings.alert_routes_path()`` and is re-read on every
-    tick, so editing routes needs no redeploy. ``clock`` stamps detection times (tests
-    hand in a controlled one to measure time to detect exactly).
+    ``routes_path`` defaults to the environment's (``current_alert_routes()``) and is
+    re-read on every tick, so editing routes needs no redeploy. ``clock`` stamps detection
+    times (tests hand in a controlled one to measure time to detect exactly).
     """
 
     @dg.sensor(
@@ -118,7 +118,7 @@ def build_alert_sensor(
                 f"sensor {name} reads asset tags from its code location's definitions"
             )
         state = AlertSensorState.from_cursor(context.cursor)
-        routes = AlertRoutes.load(routes_path or alert_routes_path())
+        routes = AlertRoutes.load(routes_path or current_alert_routes())
         dispatcher = AlertDispatcher(routes, context.log)
         state.pending = dispatcher.retry(state.pending)
 

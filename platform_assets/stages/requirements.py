@@ -68,6 +68,17 @@ REQUIREMENTS: tuple[Requirement, ...] = (
         "A consumer cannot rely on an asset more than on what it is built from.",
     ),
     Requirement(
+        "PLATFORM.ENVIRONMENT",
+        "deployed only where its stage belongs",
+        _P,
+        "Deploy the asset only to environments whose `deploys` list its stage "
+        "(config/environments.yaml; `platform-assets audit --environment NAME`): build the "
+        "environment's code location with `deployed()`, which leaves POC assets out of prod "
+        "and keeps GA assets in.",
+        "POC: local or dev environment; GA: prod environment.",
+        cells=("not in prod", "yes", "yes", "yes, in prod"),
+    ),
+    Requirement(
         "ALPHA.OWNER",
         "owner",
         _A,

@@ -10,6 +10,7 @@ import dagster as dg
 import pytest
 
 from platform_assets.audit import AuditReport, audit_definitions
+from platform_assets.environments import Environment, environment
 from platform_assets.stages.requirements import REQUIREMENTS, Evaluation
 from tests.audit.code_locations import AuditPaths, columns, declare, write_project
 
@@ -21,7 +22,9 @@ def paths(tmp_path) -> AuditPaths:
     return write_project(tmp_path)
 
 
-def audit(paths: AuditPaths, *assets: dg.AssetsDefinition) -> AuditReport:
+def audit(
+    paths: AuditPaths, *assets: dg.AssetsDefinition, target: Environment | None = None
+) -> AuditReport:
     return audit_definitions(
         dg.Definitions(assets=list(assets)),
         routes_path=paths.routes,
@@ -29,6 +32,7 @@ def audit(paths: AuditPaths, *assets: dg.AssetsDefinition) -> AuditReport:
         tests_dir=paths.tests_dir,
         project_root=paths.root,
         today=TODAY,
+        environment=target,
     )
 
 
@@ -42,6 +46,8 @@ BREAKERS: dict[str, Callable[[], list[dg.AssetsDefinition]]] = {
         declare(deps=("scratch",)),
         declare("scratch", stage="poc", layer="staging", group="covered_group"),
     ],
+    # audited for prod (ENVIRONMENT_OF below), which deploys no POC asset
+    "PLATFORM.ENVIRONMENT": lambda: [declare(stage="poc")],
     "ALPHA.OWNER": lambda: [declare(owners=())],
     "ALPHA.DESCRIPTION": lambda: [declare(description=None)],
     "ALPHA.CODE_VERSION": lambda: [declare(code_version="v1")],
@@ -68,6 +74,10 @@ BREAKERS: dict[str, Callable[[], list[dg.AssetsDefinition]]] = {
 }
 
 
+#: The environment a breaker is audited for; the others are audited for none.
+ENVIRONMENT_OF: dict[str, str] = {"PLATFORM.ENVIRONMENT": "prod"}
+
+
 def test_every_definition_requirement_has_a_breaker():
     definition_ids = {r.id for r in REQUIREMENTS if r.evaluation is Evaluation.DEFINITION}
     assert set(BREAKERS) == definition_ids
@@ -83,7 +93,8 @@ def test_compliant_twin_passes_at_every_stage(paths, stage):
 def test_breaking_one_requirement_reports_exactly_its_id(paths, requirement_id):
     assets = BREAKERS[requirement_id]()
     key = "demo/uncovered" if requirement_id == "BETA.INTEGRATION_TESTED" else "demo/orders"
-    report = audit(paths, *assets)
+    name = ENVIRONMENT_OF.get(requirement_id)
+    report = audit(paths, *assets, target=environment(name) if name else None)
     assert violations(report, key) == {requirement_id}
     assert report.exit_code == 1
     others = [a for a in report.assets if a.key != key]
@@ -125,6 +136,7 @@ def test_a_requirement_above_the_declared_stage_is_not_demanded(paths):
     assert {r.id for r in report.asset("demo/orders").results} == {
         "PLATFORM.STAGE",
         "PLATFORM.LINEAGE",
+        "PLATFORM.ENVIRONMENT",
     }
 
 
