@@ -36,8 +36,8 @@ RUN PLATFORM_DBT_TARGET=postgres /opt/venv/bin/dbt parse \
 
 FROM ${PYTHON_IMAGE}
 
-# A system account without a login shell or home of its own: the code server and every run
-# pod run as it, never as root.
+# A system account without a login shell, its home the data root: the code server and every
+# run pod run as it, never as root.
 RUN useradd --system --uid 10001 --user-group --no-create-home \
         --home-dir /var/lib/platform --shell /usr/sbin/nologin platform
 
