@@ -1,14 +1,12 @@
-"""The contact validation asset on a real DuckDB file through a real Dagster
-materialization: bronze values in, one validated row per (kind, raw value, country) out;
-its warehouse reads on DuckDB and PostgreSQL alike."""
+"""The contact validation asset through a real Dagster materialization, on a real DuckDB
+file and on a real PostgreSQL database: bronze values in, one validated row per (kind,
+raw value, country) out, read as the transformer."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
-import duckdb
 import pytest
 
 from platform_assets.domains.customer.contact_validation import (
@@ -20,6 +18,7 @@ from platform_assets.domains.customer.contact_validation import (
 )
 from platform_assets.domains.customer.country_codes import country_code
 from platform_assets.warehouse import Warehouse
+from platform_assets.warehouse.dialect import create_schema_sql
 from platform_assets.warehouse.io_manager import WarehouseIOManager
 from tests.customer.warehouse_roles import prepare_roles
 
@@ -44,47 +43,51 @@ SPREADSHEET_CUSTOMERS = """
 Row = tuple[str, str, str, str | None, str | None]
 
 
-def _materialize_reporting(warehouse: Path) -> tuple[list[Row], dict[str, Any]]:
+def _materialize_reporting(warehouse: Warehouse) -> tuple[list[Row], dict[str, Any]]:
     """The table's rows (without the library versions) and the materialization's metadata."""
     with dg.instance_for_test() as instance:
         result = dg.materialize(
             [contact_validation],
             instance=instance,
             resources={
-                "warehouse": Warehouse(database=str(warehouse)),
-                "warehouse_io_manager": WarehouseIOManager(database=str(warehouse)),
+                "warehouse": warehouse,
+                "warehouse_io_manager": WarehouseIOManager(
+                    database=warehouse.database, postgres_url=warehouse.postgres_url
+                ),
             },
         )
     assert result.success
     (event,) = result.get_asset_materialization_events()
     metadata = {key: value.value for key, value in event.materialization.metadata.items()}
-    connection = duckdb.connect(str(warehouse), read_only=True)
-    try:
-        rows = connection.execute(
+    with warehouse.connect() as session:
+        rows = session.execute(
             "select kind, raw_value, country_code, normalized_value, invalid_reason "
-            "from silver.contact_validation order by all"
+            "from silver.contact_validation order by 1, 2, 3"
         ).fetchall()
-    finally:
-        connection.close()
     return rows, metadata
 
 
-def _materialize(warehouse: Path) -> list[Row]:
+def _materialize(warehouse: Warehouse) -> list[Row]:
     return _materialize_reporting(warehouse)[0]
 
 
 @pytest.fixture
-def warehouse(tmp_path: Path) -> Path:
-    path = tmp_path / "warehouse.duckdb"
-    connection = duckdb.connect(str(path))
-    connection.execute("create schema bronze")
-    connection.execute(CRM_CONTACTS)
-    connection.execute(SPREADSHEET_CUSTOMERS)
-    connection.close()
-    return path
+def empty_warehouse(any_warehouse: Warehouse) -> Warehouse:
+    """No bronze table yet, on DuckDB or PostgreSQL (there with the platform's roles)."""
+    prepare_roles(any_warehouse, ["bronze", "silver"])
+    return any_warehouse
 
 
-def test_every_distinct_value_is_validated_once_per_country(warehouse: Path) -> None:
+@pytest.fixture
+def warehouse(empty_warehouse: Warehouse) -> Warehouse:
+    with empty_warehouse.transaction() as session:
+        session.execute("create schema if not exists bronze")
+        session.execute(CRM_CONTACTS)
+        session.execute(SPREADSHEET_CUSTOMERS)
+    return empty_warehouse
+
+
+def test_every_distinct_value_is_validated_once_per_country(warehouse: Warehouse) -> None:
     rows = _materialize(warehouse)
 
     by_key = {
@@ -113,24 +116,23 @@ def test_every_distinct_value_is_validated_once_per_country(warehouse: Path) -> 
     assert not any(raw.strip() == "" for _, raw, _, _, _ in rows)
 
 
-def test_a_rerun_writes_an_identical_table(warehouse: Path) -> None:
+def test_a_rerun_writes_an_identical_table(warehouse: Warehouse) -> None:
     assert _materialize(warehouse) == _materialize(warehouse)
 
 
-def test_a_rerun_reuses_results_of_the_same_library_versions_only(warehouse: Path) -> None:
+def test_a_rerun_reuses_results_of_the_same_library_versions_only(warehouse: Warehouse) -> None:
     first, reported = _materialize_reporting(warehouse)
     assert (reported["reused"], reported["validated"]) == (0, len(first))
-    connection = duckdb.connect(str(warehouse))
-    # a result the same versions gave is kept as it is; another version's is redone
-    connection.execute(
-        "update silver.contact_validation set normalized_value = 'kept' "
-        "where raw_value = '020 7946 0018' and country_code = 'GB'"
-    )
-    connection.execute(
-        "update silver.contact_validation set normalized_value = 'stale', "
-        "validated_with = 'email-validator 0.1' where raw_value = 'ann.lee@example.com'"
-    )
-    connection.close()
+    with warehouse.transaction() as connection:
+        # a result the same versions gave is kept as it is; another version's is redone
+        connection.execute(
+            "update silver.contact_validation set normalized_value = 'kept' "
+            "where raw_value = '020 7946 0018' and country_code = 'GB'"
+        )
+        connection.execute(
+            "update silver.contact_validation set normalized_value = 'stale', "
+            "validated_with = 'email-validator 0.1' where raw_value = 'ann.lee@example.com'"
+        )
 
     rows, reported = _materialize_reporting(warehouse)
 
@@ -141,17 +143,12 @@ def test_a_rerun_reuses_results_of_the_same_library_versions_only(warehouse: Pat
     assert VALIDATED_WITH.startswith("email-validator ")
 
 
-def test_the_reads_agree_on_duckdb_and_postgresql(any_warehouse: Warehouse) -> None:
-    """The bronze values and the previous results, read as the transformer: the same
-    contacts on either database, and a stored result of these library versions is found
-    again."""
-    prepare_roles(any_warehouse, ["bronze", "silver"])
-    with any_warehouse.transaction() as session:
-        for schema in ("bronze", "silver"):
-            session.execute(f"create schema if not exists {schema}")
-        session.execute(CRM_CONTACTS)
-        session.execute(SPREADSHEET_CUSTOMERS)
-    with any_warehouse.connect(role="transformer") as session:
+def test_the_reads_give_bronze_values_with_their_typed_country(warehouse: Warehouse) -> None:
+    """The bronze values and the previous results, read as the transformer: every
+    contact with the country as typed, and a stored result of these library versions is
+    found again."""
+    with warehouse.connect(role="transformer") as session:
+        session.execute(create_schema_sql("silver", session.dialect))
         assert read_previous_results(session) == {}
         raw = read_raw_contacts(session)
         frame = validate_contacts(raw)
@@ -179,8 +176,8 @@ def test_the_reads_agree_on_duckdb_and_postgresql(any_warehouse: Warehouse) -> N
     assert len(previous) == frame.height
 
 
-def test_bronze_tables_not_landed_yet_count_as_empty(tmp_path: Path) -> None:
-    assert _materialize(tmp_path / "fresh.duckdb") == []
+def test_bronze_tables_not_landed_yet_count_as_empty(empty_warehouse: Warehouse) -> None:
+    assert _materialize(empty_warehouse) == []
 
 
 def test_country_names_come_from_the_silver_seed() -> None:

@@ -13,6 +13,7 @@ from typing import Final
 import pyarrow as pa
 
 from platform_assets.warehouse import Warehouse, WarehouseSession, qualified
+from platform_assets.warehouse.dialect import create_schema_sql
 
 GOLD_SCHEMA: Final = "gold"
 XREF_TABLE: Final = "customer_source_xref"
@@ -53,7 +54,7 @@ def read_inputs(warehouse: Warehouse) -> tuple[pa.Table, pa.Table]:
 def replace_resolution(warehouse: Warehouse, xref: pa.Table, review: pa.Table) -> None:
     """``xref`` and ``review`` carry exactly the tables' columns, in order."""
     with warehouse.transaction(role="transformer") as session:
-        _ensure_gold_schema(session)
+        session.execute(create_schema_sql(GOLD_SCHEMA, session.dialect))
         for table, frame, columns in (
             (XREF_TABLE, xref, XREF_COLUMNS),
             (REVIEW_TABLE, review, REVIEW_COLUMNS),
@@ -66,17 +67,6 @@ def replace_resolution(warehouse: Warehouse, xref: pa.Table, review: pa.Table) -
                 f"select * from {_INCOMING} order by {columns[0]}, {columns[1]}"
             )
             session.unregister(_INCOMING)
-
-
-def _ensure_gold_schema(session: WarehouseSession) -> None:
-    """Creates the schema on a fresh DuckDB file. PostgreSQL checks the right to create
-    schemas before it reads IF NOT EXISTS, and the transformer has none: there the schema
-    comes from ``platform-assets warehouse setup``, so it is only looked up."""
-    [(present,)] = session.execute(
-        "select count(*) from information_schema.schemata where schema_name = ?", [GOLD_SCHEMA]
-    ).fetchall()
-    if not present:
-        session.execute(f"create schema {GOLD_SCHEMA}")
 
 
 def _exists(session: WarehouseSession, table: str) -> bool:
