@@ -23,6 +23,7 @@ import yaml
 from dagster._core.test_utils import freeze_time
 
 from platform_assets.cli.main import main
+from platform_assets.instance_storage import psycopg2_url
 from platform_assets.monitoring import attainment_for
 from platform_assets.settings import (
     DAGSTER_POSTGRES_URL_ENV,
@@ -101,6 +102,12 @@ def test_the_file_names_the_variable_never_the_password(capsys, monkeypatch, tmp
     assert main(["instance", "config", "--output", str(output)]) == 0
     assert "secret" not in output.read_text()
     assert output.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_storage_names_the_driver_dagster_postgres_is_written_for():
+    assert psycopg2_url(URL) == "postgresql+psycopg2://dagster:secret@db.internal:5432/dagster"
+    assert psycopg2_url("postgres://u@h/d") == "postgresql+psycopg2://u@h/d"
+    assert psycopg2_url("postgresql+psycopg2://u@h/d") == "postgresql+psycopg2://u@h/d"
 
 
 def test_prod_without_a_postgres_instance_is_refused(capsys):
