@@ -68,3 +68,52 @@ def test_future_timestamps_do_not_make_stale_data_look_fresh(connection, write_t
     assert outcome.description.startswith(
         "Newest event_at is 2026-05-30 12:00:00 UTC (1 future value ignored), 48.0 h old"
     )
+
+
+def test_a_naive_timestamp_and_a_date_are_read_as_utc(connection, write_table):
+    frame = pl.DataFrame(
+        {
+            "seen_at": [dt.datetime(2026, 6, 1, 6, 0)],
+            "seen_on": [dt.date(2026, 6, 1)],
+        }
+    )
+    table = write_table("raw.sightings", frame)
+
+    by_time = evaluate_data_freshness(
+        connection, table, "seen_at", max_lag=dt.timedelta(hours=24), now=NOW
+    )
+    by_date = evaluate_data_freshness(
+        connection, table, "seen_on", max_lag=dt.timedelta(hours=24), now=NOW
+    )
+
+    assert by_time.counts["lag_seconds"] == 6 * 3600
+    assert by_date.counts["lag_seconds"] == 12 * 3600
+
+
+def test_text_in_a_given_format_with_an_unparsable_value(connection, write_table):
+    frame = pl.DataFrame({"event_at": ["31/05/2026 12:00", "not a date", None]})
+    table = write_table("raw.events", frame)
+
+    outcome = evaluate_data_freshness(
+        connection,
+        table,
+        "event_at",
+        max_lag=dt.timedelta(hours=6),
+        now=NOW,
+        text_format="%d/%m/%Y %H:%M",
+    )
+
+    assert not outcome.passed
+    assert outcome.counts["rows"] == 3
+    assert outcome.counts["lag_seconds"] == 24 * 3600
+
+
+def test_a_column_that_is_no_time_fails_naming_it(connection, write_table):
+    table = write_table("raw.events", pl.DataFrame({"event_at": [1, 2]}))
+
+    outcome = evaluate_data_freshness(
+        connection, table, "event_at", max_lag=dt.timedelta(hours=6), now=NOW
+    )
+
+    assert not outcome.passed
+    assert outcome.description == "event_at is not a timestamp, a date or text."

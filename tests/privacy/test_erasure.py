@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime
 
 import adbc_driver_manager
@@ -8,7 +9,7 @@ import duckdb
 import pytest
 
 from platform_assets.privacy.erasure import ErasureError, erase_customer
-from platform_assets.privacy.erasure_log import verify_erasure_log
+from platform_assets.privacy.erasure_log import append_erasure_entry, verify_erasure_log
 from platform_assets.privacy.keyed_digest import (
     customer_key_digest,
     email_digest,
@@ -255,3 +256,39 @@ def test_a_deleted_entry_breaks_the_chain(warehouse):
 
     assert not verification.intact
     assert "not reachable" in verification.problems[0]
+
+
+@pytest.mark.postgres
+def test_concurrent_erasures_on_postgresql_chain_one_after_the_other(postgres_url):
+    warehouse = Warehouse(postgres_url=postgres_url)
+    seed_customer_warehouse(warehouse)
+    erase_customer(warehouse, key=KEY, customer_key=CUSTOMER_B, reason="first")
+    erasing: list[Exception] = []
+
+    def erase_a() -> None:
+        try:
+            erase_customer(warehouse, key=KEY, customer_key=CUSTOMER_A, reason="concurrent")
+        except Exception as error:  # reported by the assertion below
+            erasing.append(error)
+
+    with warehouse.transaction() as session:
+        # an erasure still in its transaction holds the log's head
+        append_erasure_entry(
+            session,
+            erasure_id="held",
+            erased_at=ERASED_AT,
+            customer_key_digest="d",
+            reason="held open",
+            rows_removed={},
+        )
+        concurrent = threading.Thread(target=erase_a)
+        concurrent.start()
+        # long enough for the other erasure to reach the log, were it not locked
+        concurrent.join(timeout=2)
+        assert concurrent.is_alive()
+    concurrent.join(timeout=30)
+
+    with warehouse.connect() as session:
+        verification = verify_erasure_log(session)
+    assert not erasing
+    assert verification.intact and verification.entries == 3

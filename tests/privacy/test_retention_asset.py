@@ -1,4 +1,5 @@
-"""``ops/customer_retention_purge`` materialized by Dagster on a real DuckDB file."""
+"""``ops/customer_retention_purge`` materialized by Dagster on a real DuckDB file and a
+real PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -7,18 +8,19 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 import pytest
 
+from platform_assets.integrations.postgres.grants import set_up_warehouse
 from platform_assets.privacy.retention import RETENTION_CONFIG_ENV
 from platform_assets.privacy.retention_asset import (
     RETENTION_PURGE_KEY,
     build_retention_purge_asset,
 )
-from platform_assets.warehouse import Warehouse, WarehouseIOManager
-from tests.privacy.customer_warehouse import table_rows
+from platform_assets.warehouse import WarehouseIOManager
+from tests.privacy.customer_warehouse import CREATE_QUARANTINE, table_rows
 
 
 @pytest.mark.integration(covers=["ops/customer_retention_purge"])
 def test_the_asset_purges_and_records_what_it_purged(
-    integration_instance, tmp_path, monkeypatch
+    integration_instance, any_warehouse, tmp_path, monkeypatch
 ) -> None:
     config = tmp_path / "retention.yaml"
     config.write_text(
@@ -28,16 +30,19 @@ def test_the_asset_purges_and_records_what_it_purged(
         "  ops.erasure_log: {days: never}\n"
     )
     monkeypatch.setenv(RETENTION_CONFIG_ENV, str(config))
-    database = str(tmp_path / "warehouse.duckdb")
-    warehouse = Warehouse(database=database)
+    warehouse = any_warehouse
+    if warehouse.dialect == "postgres":
+        # the schemas, roles and grants `platform-assets warehouse setup` makes
+        with warehouse.transaction() as session:
+            set_up_warehouse(session)
     now = datetime.now(UTC)
-    with warehouse.transaction() as connection:
-        connection.execute("create schema ops")
-        connection.execute(
-            "create table ops.quarantine (record_key VARCHAR, quarantined_at TIMESTAMPTZ)"
-        )
-        connection.execute(
-            "insert into ops.quarantine values ('old', ?), ('recent', ?)",
+    with warehouse.transaction() as session:
+        session.execute("create schema if not exists ops")
+        session.execute(CREATE_QUARANTINE)
+        session.execute(
+            "insert into ops.quarantine (source, entity, record_key, reason, run_id, "
+            "quarantined_at) values ('crm', 'contacts', 'old', 'r', 'run', ?), "
+            "('crm', 'contacts', 'recent', 'r', 'run', ?)",
             [now - timedelta(days=91), now - timedelta(days=89)],
         )
 
@@ -45,13 +50,15 @@ def test_the_asset_purges_and_records_what_it_purged(
         [build_retention_purge_asset()],
         resources={
             "warehouse": warehouse,
-            "warehouse_io_manager": WarehouseIOManager(database=database),
+            "warehouse_io_manager": WarehouseIOManager(
+                database=warehouse.database, postgres_url=warehouse.postgres_url
+            ),
         },
         instance=integration_instance,
     )
 
     assert result.success
-    assert [row[0] for row in table_rows(warehouse, "ops.quarantine")] == ["recent"]
+    assert [row[2] for row in table_rows(warehouse, "ops.quarantine")] == ["recent"]
     recorded = {
         row[0]: (row[4], row[5]) for row in table_rows(warehouse, "ops.customer_retention_purge")
     }
