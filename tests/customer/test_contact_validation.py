@@ -74,14 +74,15 @@ def _materialize(warehouse: Warehouse) -> list[Row]:
 @pytest.fixture
 def empty_warehouse(any_warehouse: Warehouse) -> Warehouse:
     """No bronze table yet, on DuckDB or PostgreSQL (there with the platform's roles)."""
-    prepare_roles(any_warehouse, ["bronze", "silver"])
+    prepare_roles(any_warehouse)
     return any_warehouse
 
 
 @pytest.fixture
 def warehouse(empty_warehouse: Warehouse) -> Warehouse:
-    with empty_warehouse.transaction() as session:
-        session.execute("create schema if not exists bronze")
+    """The bronze tables, written as the ingestion writes them: by the loader."""
+    with empty_warehouse.transaction(role="loader") as session:
+        session.execute(create_schema_sql("bronze", session.dialect))
         session.execute(CRM_CONTACTS)
         session.execute(SPREADSHEET_CUSTOMERS)
     return empty_warehouse

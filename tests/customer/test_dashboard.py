@@ -23,7 +23,8 @@ from platform_assets.domains.customer.dashboards.last_loads import last_loads
 from platform_assets.domains.customer.dashboards.page import render_dashboard
 from platform_assets.domains.customer.dashboards.sections import TABLES_READ
 from platform_assets.ingestion.ops_tables import create_ops_tables
-from platform_assets.warehouse import Warehouse
+from platform_assets.warehouse import Warehouse, WarehouseRole
+from platform_assets.warehouse.dialect import create_schema_sql
 from tests.customer.warehouse_roles import prepare_roles
 from tests.dashboards.materializing import materialize_dashboard
 
@@ -44,20 +45,13 @@ INVALID_PHONE = "phone: not a valid number for GB"
 UNKNOWN_POSTCODE = "postal_code: not a known postal code for DE"
 
 #: Plain SQL that DuckDB and PostgreSQL read alike (probabilities cast to the double
-#: precision the real tables hold: PostgreSQL would keep the literals numeric).
-SCHEMAS = ("bronze", "silver", "gold", "ops")
-TABLES_SQL = (
+#: precision the real tables hold: PostgreSQL would keep the literals numeric), by the
+#: role that writes the tables in production: the readers are granted what it writes.
+LOADED_SQL = (
     """create table bronze.crm_contacts as select * from (values
         ('c1', 'Zebedee', 'Quillfeather', 'zebedee.quillfeather@example.com', '+447700900123'),
         ('c2', 'Ottoline', 'Brisk', 'ottoline.brisk@example.org', null)
     ) t(contactid, firstname, lastname, emailaddress1, telephone1)""",
-    f"""create table silver.customer_data_quality_issues as select * from (values
-        ('crm', 'crm:c1', 'emailaddress1', 'hmac-1', '{INVALID_EMAIL}'),
-        ('crm', 'crm:c2', 'emailaddress1', 'hmac-2', '{INVALID_EMAIL}'),
-        ('crm', 'crm:c2', 'telephone1', 'hmac-3', '{INVALID_PHONE}'),
-        ('spreadsheet', 'spreadsheet:Ottoline.xlsx:Customers:4', 'postal_code', 'hmac-4',
-         '{UNKNOWN_POSTCODE}')
-    ) t(source_system, source_record_id, column_name, raw_value_hmac, reason)""",
     """insert into ops.quarantine values
         ('dataverse', 'crm_contacts', 'Zebedee', 'missing emailaddress1',
          '{"firstname": "Zebedee", "emailaddress1": "zebedee.quillfeather@example.com"}',
@@ -70,6 +64,15 @@ TABLES_SQL = (
          null, 'run-1', '2026-12-01 10:00:00+00', null, null),
         ('github', 'deployments', 'd1', 'bad deployed_at', null,
          'run-1', '2026-12-01 10:00:00+00', null, null)""",
+)
+TRANSFORMED_SQL = (
+    f"""create table silver.customer_data_quality_issues as select * from (values
+        ('crm', 'crm:c1', 'emailaddress1', 'hmac-1', '{INVALID_EMAIL}'),
+        ('crm', 'crm:c2', 'emailaddress1', 'hmac-2', '{INVALID_EMAIL}'),
+        ('crm', 'crm:c2', 'telephone1', 'hmac-3', '{INVALID_PHONE}'),
+        ('spreadsheet', 'spreadsheet:Ottoline.xlsx:Customers:4', 'postal_code', 'hmac-4',
+         '{UNKNOWN_POSTCODE}')
+    ) t(source_system, source_record_id, column_name, raw_value_hmac, reason)""",
     # cust_a: crm and spreadsheet; cust_b: twice in the crm; three singletons; cust_f:
     # six records, in the histogram's "5 or more" bar
     """create table gold.customer_source_xref as
@@ -129,13 +132,19 @@ CRM_LOAD = {
 
 
 def build_tables(warehouse: Warehouse) -> None:
-    prepare_roles(warehouse, SCHEMAS)
-    with warehouse.transaction() as session:
-        for schema in SCHEMAS:
-            session.execute(f"create schema if not exists {schema}")
-        create_ops_tables(session)
-        for statement in TABLES_SQL:
-            session.execute(statement)
+    prepare_roles(warehouse)
+    written: tuple[tuple[WarehouseRole, tuple[str, ...], tuple[str, ...]], ...] = (
+        ("loader", ("bronze", "ops"), LOADED_SQL),
+        ("transformer", ("silver", "gold"), TRANSFORMED_SQL),
+    )
+    for role, schemas, statements in written:
+        with warehouse.transaction(role=role) as session:
+            for schema in schemas:
+                session.execute(create_schema_sql(schema, session.dialect))
+            if role == "loader":
+                create_ops_tables(session)
+            for statement in statements:
+                session.execute(statement)
 
 
 def render(warehouse: Warehouse, instance: dg.DagsterInstance) -> str:
@@ -330,16 +339,17 @@ def test_tables_not_built_yet_leave_their_sections_saying_so(tmp_path: Path) -> 
 @pytest.mark.postgres
 def test_postgresql_gives_the_page_duckdb_gives(postgres_server, tmp_path: Path) -> None:
     """The same tables, the same page: figures, order and formatting do not depend on the
-    database; and so does a warehouse that holds none of the tables yet."""
+    database; and so does a warehouse set up but not built yet (on PostgreSQL the setup
+    creates the ops tables, so the DuckDB file gets them too)."""
     duckdb_warehouse = Warehouse(database=str(tmp_path / "warehouse.duckdb"))
     postgres = Warehouse(postgres_url=postgres_server.create_database())
     empty_duckdb = Warehouse(database=str(tmp_path / "empty.duckdb"))
     empty_postgres = Warehouse(postgres_url=postgres_server.create_database())
     for warehouse in (duckdb_warehouse, postgres):
         build_tables(warehouse)
-    prepare_roles(empty_postgres, ())
-    with empty_duckdb.connect():
-        pass  # the file must exist to be opened read-only
+    prepare_roles(empty_postgres)
+    with empty_duckdb.transaction(role="loader") as session:
+        create_ops_tables(session)
     with dagster_instance(tmp_path / "home") as instance:
         instance.report_runless_asset_event(
             dg.AssetMaterialization(asset_key=["bronze", "crm_contacts"], metadata=CRM_LOAD)
@@ -359,7 +369,7 @@ def test_postgresql_gives_the_page_duckdb_gives(postgres_server, tmp_path: Path)
         in (pages["postgres"])
     )
     assert pages["empty postgres"] == pages["empty duckdb"]
-    assert pages["empty postgres"].count('<p class="empty">Not built yet: ') == 5
+    assert pages["empty postgres"].count('<p class="empty">Not built yet: ') == 4
 
 
 def test_the_asset_depends_on_every_table_it_reads() -> None:

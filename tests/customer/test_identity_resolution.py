@@ -29,6 +29,7 @@ from platform_assets.domains.customer.identity_resolution.resolution import (
     resolve_customers,
 )
 from platform_assets.warehouse import Warehouse
+from platform_assets.warehouse.dialect import create_schema_sql
 from tests.customer.warehouse_roles import prepare_roles
 
 RECORD_SCHEMA = pa.schema(
@@ -105,9 +106,11 @@ RECORDS = [
 
 
 def _write_records(warehouse: Warehouse, records: list[dict]) -> None:
-    prepare_roles(warehouse, ["silver", "gold"])
-    with warehouse.transaction() as connection:
-        connection.execute("create schema if not exists silver")
+    """``records`` as silver's customer records, written as dbt writes them: by the
+    transformer."""
+    prepare_roles(warehouse)
+    with warehouse.transaction(role="transformer") as connection:
+        connection.execute(create_schema_sql("silver", connection.dialect))
         connection.register("records", pa.Table.from_pylist(records, schema=RECORD_SCHEMA))
         connection.execute("drop table if exists silver.customer_records")
         connection.execute("create table silver.customer_records as select * from records")

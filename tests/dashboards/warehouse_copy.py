@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from platform_assets.warehouse import Warehouse, qualified, quote_identifier
+from platform_assets.warehouse import Warehouse, WarehouseRole, qualified
+from platform_assets.warehouse.dialect import create_schema_sql
 
 _COPIED = "copied_table"
 
@@ -24,12 +25,19 @@ def tables_of(warehouse: Warehouse, schemas: Iterable[str]) -> list[tuple[str, s
     return [(schema, table) for schema, table in rows]
 
 
-def copy_tables(source: Warehouse, target: Warehouse, tables: Iterable[tuple[str, str]]) -> None:
+def copy_tables(
+    source: Warehouse,
+    target: Warehouse,
+    tables: Iterable[tuple[str, str]],
+    role: WarehouseRole | None = None,
+) -> None:
     """Each table of ``source`` as a table of ``target`` with the same rows and columns
-    (through Arrow: the column types are those Arrow carries over)."""
-    with source.connect(read_only=True) as reading, target.transaction() as writing:
+    (through Arrow: the column types are those Arrow carries over), written as ``role``:
+    on PostgreSQL the role that writes the tables in production, whose grants let the
+    readers read them."""
+    with source.connect(read_only=True) as reading, target.transaction(role=role) as writing:
         for schema, table in tables:
-            writing.execute(f"create schema if not exists {quote_identifier(schema)}")
+            writing.execute(create_schema_sql(schema, writing.dialect))
             writing.register(_COPIED, reading.arrow(f"select * from {qualified(schema, table)}"))
             writing.execute(f"create table {qualified(schema, table)} as select * from {_COPIED}")
             writing.unregister(_COPIED)

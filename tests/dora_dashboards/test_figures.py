@@ -45,8 +45,8 @@ def warehouse(pinned_demo_marts: DemoMarts, request: pytest.FixtureRequest) -> W
     if request.param == "duckdb":
         return built
     postgres = Warehouse(postgres_url=request.getfixturevalue("postgres_server").create_database())
-    prepare_roles(postgres, ["marts"])
-    copy_tables(built, postgres, tables_of(built, ["marts"]))
+    prepare_roles(postgres)
+    copy_tables(built, postgres, tables_of(built, ["marts"]), role="transformer")
     return postgres
 
 
