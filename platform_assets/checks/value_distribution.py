@@ -41,7 +41,8 @@ def evaluate_accepted_values(
     """Nulls are not judged here; the null-rate check owns them."""
     value = quote_identifier(column)
     unexpected = f"{value} is not null and {value} not in (select unnest(?))"
-    accepted = list(values)
+    # A null in the list would make NOT IN unknown for every value, accepting them all.
+    accepted = [v for v in values if v is not None]
     rows, bad_rows, bad_values = session.execute(
         f"select count(*), count(*) filter (where {unexpected}), "
         f"count(distinct {value}) filter (where {unexpected}) from {table}",

@@ -42,6 +42,15 @@ def test_unexpected_values_fail_with_counts_and_examples(connection, write_table
     )
 
 
+def test_a_null_among_the_accepted_values_accepts_no_other_value(connection, write_table):
+    table = write_table("raw.orders", ORDERS)
+
+    outcome = evaluate_accepted_values(connection, table, "status", ["paid", "shipped", None])
+
+    assert not outcome.passed
+    assert outcome.counts == {"rows": 7, "unexpected_rows": 3, "unexpected_values": 2}
+
+
 def test_values_in_range_pass(connection, write_table):
     table = write_table("raw.orders", ORDERS)
 
