@@ -10,7 +10,9 @@ BIN := $(VENV)/bin
 # dagster-dbt and the dbt asset find `dbt` on PATH: the venv's comes first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
-export PLATFORM_WAREHOUSE_PATH ?= $(CURDIR)/data/warehouse.duckdb
+# Everything the platform writes locally lives under one data root (docs/environments.md).
+export PLATFORM_DATA_DIR ?= $(CURDIR)/data
+export PLATFORM_WAREHOUSE_PATH ?= $(PLATFORM_DATA_DIR)/warehouse.duckdb
 DBT_MANIFEST := dbt_project/target/manifest.json
 # The laptop's pseudonym key, handed to Dagster as PLATFORM_PII_HMAC_KEY the way a deployment
 # hands over its own from a secret store: the Beta and GA customer assets refuse to run
@@ -68,13 +70,16 @@ prepare: install $(DBT_MANIFEST)
 $(DBT_MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 	$(BIN)/dagster-dbt project prepare-and-package --file platform_assets/integrations/dbt/project.py
 
-# Also tightens a Dagster home an older checkout left readable by everyone.
-instance: $(DAGSTER_HOME)/dagster.yaml
-	chmod -R go-rwx "$(DAGSTER_HOME)"
-
-$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+# The instance's dagster.yaml for the environment (PLATFORM_ENV), written every time: the
+# project's dagster.yaml, plus PostgreSQL storage when PLATFORM_POSTGRES_URL (or
+# PLATFORM_DAGSTER_POSTGRES_URL) is set. Then, on a PostgreSQL warehouse, its schemas,
+# roles and grants (idempotent; on DuckDB it says there is nothing to set up). Also
+# tightens a Dagster home an older checkout left readable by everyone.
+instance: install
 	mkdir -p -m 700 "$(DAGSTER_HOME)"
-	cp dagster.yaml $@
+	$(BIN)/platform-assets instance config --output "$(DAGSTER_HOME)/dagster.yaml"
+	chmod -R go-rwx "$(DAGSTER_HOME)"
+	$(BIN)/platform-assets warehouse setup
 
 clean:
 	rm -rf data .dagster_home dbt_project/target dbt_project/logs

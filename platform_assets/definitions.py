@@ -38,6 +38,8 @@ import dagster as dg
 
 import platform_assets.domains
 from platform_assets.audit.scorecard_asset import stage_scorecard
+from platform_assets.deployment import deployed
+from platform_assets.environments import current_environment
 from platform_assets.integrations.dbt.assets import (
     build_dbt_column_stability_check,
     dbt_project_models,
@@ -47,12 +49,7 @@ from platform_assets.integrations.dbt.resource import PlatformDbtCliResource
 from platform_assets.monitoring import build_alert_sensor
 from platform_assets.runtime.recording_executor import recording_run_workers
 from platform_assets.runtime.sensor import build_dead_run_sensor
-from platform_assets.settings import (
-    DEFAULT_WAREHOUSE,
-    POSTGRES_URL_ENV,
-    WAREHOUSE_ENV,
-    env_or_default,
-)
+from platform_assets.settings import POSTGRES_URL_ENV
 from platform_assets.warehouse import Warehouse, WarehouseIOManager
 
 
@@ -67,8 +64,7 @@ def domain_definitions(domains: ModuleType = platform_assets.domains) -> list[dg
 
 def platform_definitions() -> dg.Definitions:
     """What every code location of the platform carries, whatever its domains."""
-    warehouse_database = env_or_default(WAREHOUSE_ENV, DEFAULT_WAREHOUSE)
-    postgres_url = env_or_default(POSTGRES_URL_ENV, "")
+    warehouse_database, postgres_url = current_environment().warehouse_settings()
     return dg.Definitions(
         assets=[dbt_project_models, stage_scorecard],
         asset_checks=[build_dbt_column_stability_check(dbt_project_models)],
@@ -87,7 +83,10 @@ def platform_definitions() -> dg.Definitions:
 
 
 def code_location(domains: ModuleType = platform_assets.domains) -> dg.Definitions:
-    return dg.Definitions.merge(platform_definitions(), *domain_definitions(domains))
+    """Everything, cut down to the delivery stages the current environment deploys
+    (PLATFORM_ENV; in prod no POC asset: docs/environments.md)."""
+    everything = dg.Definitions.merge(platform_definitions(), *domain_definitions(domains))
+    return deployed(everything, current_environment())
 
 
 defs = code_location()

@@ -26,7 +26,6 @@ from platform_assets.settings import (
     environment_name,
     environments_file,
     resolve_path,
-    warehouse_path,
 )
 from platform_assets.stages.delivery_stage import DeliveryStage
 
@@ -77,8 +76,9 @@ class Environment:
         """``(database, postgres_url)`` for the ``Warehouse`` and ``WarehouseIOManager``
         resources: ``dg.EnvVar`` where a variable is set, so the URL (a secret) is read
         when a run starts and the UI shows where each value came from."""
+        # empty: the resource resolves the data root's file when it connects
         database: str | dg.EnvVar = (
-            dg.EnvVar(WAREHOUSE_ENV) if os.environ.get(WAREHOUSE_ENV) else str(warehouse_path())
+            dg.EnvVar(WAREHOUSE_ENV) if os.environ.get(WAREHOUSE_ENV) else ""
         )
         postgres_url: str | dg.EnvVar = (
             dg.EnvVar(POSTGRES_URL_ENV) if self.warehouse_postgres_url() else ""

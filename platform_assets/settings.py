@@ -13,7 +13,13 @@ from typing import Final
 
 import dagster as dg
 
-PROJECT_ROOT: Final = Path(__file__).resolve().parent.parent
+#: Where the project's files are (config/, dbt_project/, docs/runbooks/): the checkout,
+#: or where an installed package's image lays them out (PLATFORM_PROJECT_ROOT; the
+#: Dockerfile sets it, since an installed package's parent folder is site-packages).
+PROJECT_ROOT_ENV: Final = "PLATFORM_PROJECT_ROOT"
+PROJECT_ROOT: Final = Path(
+    os.environ.get(PROJECT_ROOT_ENV) or Path(__file__).resolve().parent.parent
+).resolve()
 
 #: The environment a process runs as (dev, staging, prod; config/environments.yaml):
 #: the one variable that selects the warehouse, the instance, the dbt target, the alert
@@ -29,7 +35,6 @@ DATA_DIR_ENV: Final = "PLATFORM_DATA_DIR"
 DEFAULT_DATA_DIR: Final = "data"
 
 WAREHOUSE_ENV: Final = "PLATFORM_WAREHOUSE_PATH"
-DEFAULT_WAREHOUSE: Final = "data/warehouse.duckdb"
 WAREHOUSE_FILE_NAME: Final = "warehouse.duckdb"
 
 #: Set, the warehouse is this PostgreSQL database instead of the DuckDB file (and `make`

@@ -29,7 +29,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from platform_assets.monitoring.alert import Alert
 from platform_assets.owner_only import owner_only_directory, owner_only_opener
-from platform_assets.settings import resolve_path
+from platform_assets.settings import data_path
 
 
 class AlertRoutesError(ValueError):
@@ -75,7 +75,7 @@ class SinkUnavailable(Exception):
 # visible on a fresh clone with no account anywhere, and the fallback for a sink whose
 # secret is not configured here.
 
-DEFAULT_ALERT_LOG = "data/alerts.jsonl"
+DEFAULT_ALERT_LOG = "alerts.jsonl"
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class JsonlSink:
 
     @classmethod
     def from_spec(cls, spec: SinkSpec) -> JsonlSink:
-        return cls(spec.name, resolve_path(str(spec.setting("path", DEFAULT_ALERT_LOG))))
+        return cls(spec.name, data_path(str(spec.setting("path", DEFAULT_ALERT_LOG))))
 
     def send(self, alert: Alert) -> None:
         record = {"sink": self.name, **alert.to_dict()}
@@ -259,4 +259,4 @@ def build_sink(spec: SinkSpec) -> AlertSink:
                 "give the sink a fallback_path"
             ) from unavailable
         note = f"{spec.kind} sink not configured here ({unavailable}); logged instead"
-        return JsonlSink(spec.name, resolve_path(str(fallback)), note)
+        return JsonlSink(spec.name, data_path(str(fallback)), note)

@@ -18,16 +18,17 @@ import duckdb
 
 from platform_assets.integrations.duckdb.session import DuckDBSession
 from platform_assets.owner_only import owner_only_directory, tighten_to_owner
-from platform_assets.settings import DEFAULT_WAREHOUSE, resolve_path
+from platform_assets.settings import resolve_path, warehouse_path
 from platform_assets.warehouse.roles import role_name
 from platform_assets.warehouse.session import Dialect, WarehouseRole, WarehouseSession
 
 
 class Warehouse(dg.ConfigurableResource):
     """``database`` is the DuckDB file (relative paths resolve against the project
-    root); a non-empty ``postgres_url`` selects PostgreSQL instead."""
+    root; empty: ``warehouse.duckdb`` under the data root); a non-empty ``postgres_url``
+    selects PostgreSQL instead."""
 
-    database: str = DEFAULT_WAREHOUSE
+    database: str = ""
     postgres_url: str = ""
 
     @property
@@ -39,7 +40,7 @@ class Warehouse(dg.ConfigurableResource):
         """The DuckDB file; a PostgreSQL warehouse has none."""
         if self.postgres_url:
             raise ValueError("the warehouse is PostgreSQL (PLATFORM_POSTGRES_URL): it has no file")
-        return resolve_path(self.database or DEFAULT_WAREHOUSE)
+        return resolve_path(self.database) if self.database else warehouse_path()
 
     @property
     def description(self) -> str:

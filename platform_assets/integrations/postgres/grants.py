@@ -41,6 +41,7 @@ SCHEMAS: Final = (
     "silver",
     "gold",
     "reference",
+    "dashboards",
 )
 
 
@@ -58,15 +59,25 @@ class Access:
 ACCESS: Final[Mapping[WarehouseRole, Access]] = {
     # ingestion: the landed data and its bookkeeping (quarantine, cursors, suppression)
     "loader": Access(writes=("raw", "bronze", "ops")),
-    # dbt and the Python transforms; ops for dbt's incremental-replace state tables
+    # dbt and the Python transforms (the dashboard assets' tables of pages included); ops
+    # for dbt's incremental-replace state tables
     "transformer": Access(
-        writes=("staging", "intermediate", "marts", "silver", "gold", "reference", "ops"),
+        writes=(
+            "staging",
+            "intermediate",
+            "marts",
+            "silver",
+            "gold",
+            "reference",
+            "ops",
+            "dashboards",
+        ),
         reads=("raw", "bronze", "ops", "reference"),
     ),
     # dashboards and people inside the platform team: everything after the raw layers,
     # where author names are pseudonymised; in ops only the quarantine's counts
     "analyst": Access(
-        reads=("staging", "intermediate", "marts", "silver", "gold", "reference"),
+        reads=("staging", "intermediate", "marts", "silver", "gold", "reference", "dashboards"),
         enters=("ops",),
     ),
     # outside consumers: the gold models tagged `access: consumer`, whose personal
