@@ -50,9 +50,26 @@ CREATE_OPS_TABLES: Final = (
 
 
 def create_ops_tables(session: WarehouseSession) -> None:
+    """Creates what is missing. Nothing runs when every table is there with its latest
+    column: PostgreSQL's ``alter table ... add column if not exists`` locks the table
+    exclusively even when the column exists, and every load runs this inside its
+    transaction, so parallel loads would queue on ``ops.quarantine`` until each commits."""
+    if _ops_tables_current(session):
+        return
     session.execute(create_schema_sql(OPS_SCHEMA, session.dialect))
     for statement in CREATE_OPS_TABLES:
         session.execute(statement)
+
+
+def _ops_tables_current(session: WarehouseSession) -> bool:
+    rows = session.execute(
+        "select count(*) from information_schema.columns "
+        f"where table_schema = '{OPS_SCHEMA}' and ("
+        "(table_name = 'quarantine' and column_name = 'resolved_run_id') "
+        "or (table_name in ('ingestion_cursors', 'erasure_suppression') "
+        "and column_name = 'source'))"
+    ).fetchall()
+    return rows[0][0] == 3
 
 
 def ops_table_exists(session: WarehouseSession, name: str) -> bool:

@@ -3,6 +3,7 @@ nothing, and cursors make the next run read only what is new."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,8 @@ import pytest
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
 from platform_assets.ingestion import CURSORS_TABLE, FailureCategory, IngestionFailed, ingest
 from platform_assets.ingestion.ops_tables import create_ops_tables
+from platform_assets.integrations.postgres.grants import set_up_warehouse
+from platform_assets.warehouse import Warehouse
 from platform_assets.warehouse.dialect import WAREHOUSE_ERRORS
 from tests.ingestion.conftest import END, all_tables, demo
 
@@ -97,3 +100,28 @@ def test_the_second_run_reads_only_new_records(any_warehouse, log) -> None:
     assert later.extracted == later.inserted + later.updated
     assert landed.get_column("merged_at").drop_nulls().min() is not None
     assert later.cursor_after > first.cursor_after  # type: ignore[operator]
+
+
+@pytest.mark.postgres
+def test_a_load_waits_for_no_reader_of_the_quarantine(postgres_server, log) -> None:
+    """A dashboard counting the quarantine in a long transaction holds a share lock on it;
+    a load must still go through (an exclusive lock taken by re-running the ops tables'
+    DDL would wait for that reader, and every parallel load behind it)."""
+    warehouse = Warehouse(postgres_url=postgres_server.create_database())
+    with warehouse.transaction() as session:
+        set_up_warehouse(session)
+    contract = RAW_CONTRACTS["deployments"]
+    ingest(demo(), contract, warehouse, run_id="run-1", log=log)
+
+    pool = ThreadPoolExecutor(1)
+    with warehouse.transaction() as reader:
+        reader.execute("select count(*) from ops.quarantine").fetchall()
+        later = pool.submit(
+            ingest, demo(END + timedelta(days=2)), contract, warehouse, run_id="run-2", log=log
+        )
+        finished, _ = wait([later], timeout=30)
+    # the reader has committed: a load that waited for it finishes now
+    pool.shutdown()
+    assert finished, "the load waited for a reader of ops.quarantine"
+    report, _ = later.result()
+    assert report.inserted > 0
