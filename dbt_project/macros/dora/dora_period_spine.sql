@@ -6,11 +6,7 @@
     with spine_days as (
         select
             bounds.service,
-            cast(unnest(generate_series(
-                cast(bounds.first_day as timestamp),
-                cast(bounds.last_day as timestamp),
-                interval 1 day
-            )) as date) as day
+            {{ dora_days('bounds.first_day', 'bounds.last_day') }} as day
         from {{ bounds }} as bounds
         where bounds.first_day <= bounds.last_day
     ),
@@ -30,7 +26,7 @@
             service,
             'month' as grain,
             {{ dora_month_start('day') }} as period_start,
-            cast({{ dora_month_start('day') }} + interval 1 month as date) as period_end
+            cast({{ dora_month_start('day') }} + interval '1 month' as date) as period_end
         from spine_days
     )
 

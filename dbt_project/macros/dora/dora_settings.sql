@@ -31,10 +31,10 @@
 
 
 {#- ISO weeks start on Monday; Four Keys truncates to BigQuery's WEEK, which starts on
-    Sunday (dayofweek: Sunday = 0). -#}
+    Sunday (dow: Sunday = 0, on both warehouses). -#}
 {% macro dora_week_start(date_expression) -%}
     {%- if dora_mode() == 'four_keys' -%}
-        cast({{ date_expression }} - cast(dayofweek({{ date_expression }}) as integer) as date)
+        cast({{ date_expression }} - cast(extract(dow from {{ date_expression }}) as integer) as date)
     {%- else -%}
         cast(date_trunc('week', {{ date_expression }}) as date)
     {%- endif -%}

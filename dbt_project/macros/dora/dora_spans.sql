@@ -3,7 +3,19 @@
 
 {#- Exact seconds (the platform's definitions): negative when the clock data is wrong. -#}
 {% macro dora_span_seconds(start_at, end_at) -%}
+    {{- adapter.dispatch('dora_span_seconds')(start_at, end_at) -}}
+{%- endmacro %}
+
+
+{% macro duckdb__dora_span_seconds(start_at, end_at) -%}
     epoch(({{ end_at }}) - ({{ start_at }}))
+{%- endmacro %}
+
+
+{#- PostgreSQL has no epoch(interval), and its extract returns numeric, which would make
+    every duration numeric instead of a double as on DuckDB. -#}
+{% macro postgres__dora_span_seconds(start_at, end_at) -%}
+    cast(extract(epoch from ({{ end_at }}) - ({{ start_at }})) as double precision)
 {%- endmacro %}
 
 
@@ -29,4 +41,11 @@
 {% macro four_keys_timestamp_diff(start_at, end_at, part) -%}
     {%- set seconds_per = {'minute': 60, 'hour': 3600}[part] -%}
     cast(trunc({{ dora_span_seconds(start_at, end_at) }} / {{ seconds_per }}.0) as bigint)
+{%- endmacro %}
+
+
+{#- A DevLake span in hours, from its whole minutes, as a double on both warehouses
+    (PostgreSQL divides a bigint by 60.0 in numeric, which its ADBC driver reads as text). -#}
+{% macro devlake_span_hours(start_at, end_at) -%}
+    cast({{ devlake_span_minutes(start_at, end_at) }} as double precision) / 60
 {%- endmacro %}

@@ -200,16 +200,20 @@
 {%- endmacro %}
 
 
-{#- Rows of a staging model loaded since the watermark. -#}
-{%- macro incremental_replace_delta(relation, state) -%}
+{#- Rows of a staging model loaded since the watermark. A subquery named `alias` (by default
+    after the model): PostgreSQL 15 refuses a subquery in FROM without a name. -#}
+{%- macro incremental_replace_delta(relation, state, alias=none) -%}
     (select * from {{ relation }} where loaded_at > {{ state['watermark'] }})
+    as {{ alias or relation.identifier ~ '_delta' }}
 {%- endmacro %}
 
 
 {#- The replace units an incremental parent changed since the watermark: its key columns and
-    the old values of the rows it replaced (NULL for a unit that is new). -#}
-{%- macro incremental_replace_parent_changes(relation, state) -%}
+    the old values of the rows it replaced (NULL for a unit that is new). Named like
+    incremental_replace_delta. -#}
+{%- macro incremental_replace_parent_changes(relation, state, alias=none) -%}
     (select * from {{ incremental_replace_change_log(relation) }} where changed_at > {{ state['watermark'] }})
+    as {{ alias or relation.identifier ~ '_changes' }}
 {%- endmacro %}
 
 
@@ -217,12 +221,68 @@
     `rows` and `units` are CTE names; a full build selects `rows` only. -#}
 {%- macro incremental_replace_rows(state, rows, units, keys) -%}
     {%- if state['incremental'] %}
-select *, false as _replace_tombstone from {{ rows }}
-union all by name
-select distinct {{ keys | join(', ') }}, true as _replace_tombstone from {{ units }}
+{{ adapter.dispatch('incremental_replace_rows_with_tombstones')(rows, units, keys) }}
     {%- else %}
 select * from {{ rows }}
     {%- endif %}
+{%- endmacro %}
+
+
+{#- DuckDB's union by name fills the columns a tombstone lacks with NULL. -#}
+{%- macro duckdb__incremental_replace_rows_with_tombstones(rows, units, keys) -%}
+    select *, false as _replace_tombstone from {{ rows }}
+    union all by name
+    select distinct {{ keys | join(', ') }}, true as _replace_tombstone from {{ units }}
+{%- endmacro %}
+
+
+{#- PostgreSQL has no union by name, and a union pairs columns by position: the model's
+    own table (it exists in an incremental build, with the columns of the same code) is the
+    row type a tombstone is filled into from its keys. -#}
+{%- macro postgres__incremental_replace_rows_with_tombstones(rows, units, keys) -%}
+    select *, false as _replace_tombstone from {{ rows }}
+    union all
+    select tombstone.*, true as _replace_tombstone
+    from (select distinct {{ keys | join(', ') }} from {{ units }}) as unit_keys
+    cross join lateral jsonb_populate_record(
+        null::{{ this.include(database=false) }}, to_jsonb(unit_keys)
+    ) as tombstone
+{%- endmacro %}
+
+
+{#- A model's columns other than its replace unit's keys, quoted, in table order: the old
+    values its change log keeps. Listed rather than `* exclude (...)`, which PostgreSQL
+    lacks. -#}
+{%- macro incremental_replace_value_columns(relation, keys) -%}
+    {%- set values = [] -%}
+    {%- for column in adapter.get_columns_in_relation(relation) if column.name not in keys -%}
+        {%- do values.append(adapter.quote(column.name)) -%}
+    {%- endfor -%}
+    {{- return(values) -}}
+{%- endmacro %}
+
+
+{#- The change log of `relation`, created empty with its columns when missing:
+    changed_at, the keys, then the other columns. -#}
+{%- macro incremental_replace_create_change_log(log, relation, keys) -%}
+    create table if not exists {{ log }} as
+    select cast(null as timestamptz) as changed_at, {{ (keys + incremental_replace_value_columns(relation, keys)) | join(', ') }}
+    from {{ relation }}
+    where false
+{%- endmacro %}
+
+
+{#- A full build replaces the whole table, columns and all. -#}
+{%- macro duckdb__incremental_replace_whole_table(target, temp) -%}
+    create or replace table {{ target }} as select * from {{ temp }}
+{%- endmacro %}
+
+
+{#- PostgreSQL has no `create or replace table`; dbt runs both statements in one
+    transaction, so readers see the old table or the new one. -#}
+{%- macro postgres__incremental_replace_whole_table(target, temp) -%}
+    drop table {{ target }};
+    create table {{ target }} as select * from {{ temp }}
 {%- endmacro %}
 
 
@@ -235,7 +295,7 @@ select * from {{ rows }}
     {%- set keys = unique_key if unique_key is not string else [unique_key] -%}
     {%- set temp_columns = adapter.get_columns_in_relation(temp) | map(attribute='name') | list -%}
     {%- if '_replace_tombstone' not in temp_columns -%}
-        create or replace table {{ target }} as select * from {{ temp }}
+        {{ adapter.dispatch('incremental_replace_whole_table')(target, temp) }}
     {%- else -%}
         {%- set quoted_columns = [] -%}
         {%- for column in arg_dict['dest_columns'] -%}
@@ -248,12 +308,17 @@ select * from {{ rows }}
         {%- endfor -%}
         {%- if incremental_replace_children() %}
             {%- set log = incremental_replace_change_log(target) -%}
-            create table if not exists {{ log }} as
-            select cast(null as timestamptz) as changed_at, {{ keys | join(', ') }}, * exclude ({{ keys | join(', ') }})
-            from {{ target }}
-            where false;
-            insert into {{ log }} by name
-            select {{ incremental_replace_watermark() }} as changed_at, units.*, target_rows.* exclude ({{ keys | join(', ') }})
+            {%- set values = incremental_replace_value_columns(target, keys) -%}
+            {%- set selected = [] -%}
+            {%- for key in keys -%}{%- do selected.append('units.' ~ key) -%}{%- endfor -%}
+            {%- for value in values -%}
+                {%- do selected.append("target_rows." ~ value) -%}
+            {%- endfor %}
+            {{ incremental_replace_create_change_log(log, target, keys) }};
+            insert into {{ log }} (changed_at, {{ (keys + values) | join(', ') }})
+            select
+                {{ incremental_replace_watermark() }} as changed_at,
+                {{ selected | join(', ') }}
             from (select distinct {{ keys | join(', ') }} from {{ temp }}) as units
             left join {{ target }} as target_rows
                 on {{ on | join(' and ') }};
@@ -271,13 +336,24 @@ select * from {{ rows }}
     parallel threads never race to create it. -#}
 {%- macro incremental_replace_create_state_table() -%}
     {%- set state_relation = incremental_replace_state_relation() -%}
-    create schema if not exists {{ adapter.quote(state_relation.database) }}.{{ adapter.quote(state_relation.schema) }};
+    {{ adapter.dispatch('incremental_replace_create_schema')(state_relation) }};
     create table if not exists {{ state_relation }} (
         model varchar primary key,
         fingerprint varchar not null,
         watermark timestamptz,
         full_built_at timestamptz
     );
+{%- endmacro %}
+
+
+{%- macro duckdb__incremental_replace_create_schema(relation) -%}
+    create schema if not exists {{ adapter.quote(relation.database) }}.{{ adapter.quote(relation.schema) }}
+{%- endmacro %}
+
+
+{#- A PostgreSQL connection is to one database, and its schema names take no database. -#}
+{%- macro postgres__incremental_replace_create_schema(relation) -%}
+    create schema if not exists {{ adapter.quote(relation.schema) }}
 {%- endmacro %}
 
 
@@ -295,21 +371,22 @@ select * from {{ rows }}
     {%- else -%}
         {%- set full_built_at = incremental_replace_watermark() -%}
     {%- endif %}
-    insert or replace into {{ state_relation }}
+    insert into {{ state_relation }} (model, fingerprint, watermark, full_built_at)
     select
         {{ key }},
         '{{ incremental_replace_fingerprint() }}',
         {{ incremental_replace_watermark() }},
-        {{ full_built_at }};
+        {{ full_built_at }}
+    on conflict (model) do update set
+        fingerprint = excluded.fingerprint,
+        watermark = excluded.watermark,
+        full_built_at = excluded.full_built_at;
     {%- set children = incremental_replace_children() %}
     {%- if children %}
         {%- set log = incremental_replace_change_log(this) -%}
         {%- set keys = model.config.get('unique_key') -%}
         {%- set keys = [keys] if keys is string else keys %}
-        create table if not exists {{ log }} as
-        select cast(null as timestamptz) as changed_at, {{ keys | join(', ') }}, * exclude ({{ keys | join(', ') }})
-        from {{ this }}
-        where false;
+        {{ incremental_replace_create_change_log(log, this, keys) }};
         {%- set readers = [] -%}
         {%- for child in children -%}
             {%- do readers.append(incremental_replace_state_key(child)) -%}

@@ -104,8 +104,9 @@ shipped as (
         referenced.resolved_at as incident_resolved_at
     from {{ ref('int_dora__deployment_change_sets') }} as change_sets
     {% if state.incremental -%}
-    semi join replaced_deployments
-        on change_sets.deployment_id = replaced_deployments.deployment_id
+    -- a semi join (PostgreSQL has no `semi join`): one row per replaced deployment
+    inner join (select distinct deployment_id from replaced_deployments) as replaced
+        on change_sets.deployment_id = replaced.deployment_id
     {%- endif %}
     inner join {{ ref('int_dora__commit_landings') }} as landings
         on

@@ -17,9 +17,7 @@ window_days as (
     -- every day of the window, also before a service's first deployment: the peers count
     -- the whole window, and so does the rate
     select
-        cast(unnest(generate_series(
-            cast(window_start as timestamp), cast(window_end as timestamp), interval 1 day
-        )) as date) as day
+        {{ dora_days('window_start', 'window_end') }} as day
     from window_bounds
 ),
 
@@ -79,8 +77,9 @@ window_totals as (
 weekly_statistics as (
     select
         service,
-        cast({{ dora_median('deployment_days') }} as double) as median_deployment_days_per_week,
-        cast({{ dora_median('week_deployed') }} as double) as median_week_deployed
+        cast({{ dora_median('deployment_days') }} as double precision)
+            as median_deployment_days_per_week,
+        cast({{ dora_median('week_deployed') }} as double precision) as median_week_deployed
     from weekly
     group by service
 ),
@@ -88,8 +87,9 @@ weekly_statistics as (
 monthly_statistics as (
     select
         service,
-        cast({{ dora_median('deployment_days') }} as double) as median_deployment_days_per_month,
-        cast({{ dora_median('month_deployed') }} as double) as median_month_deployed
+        cast({{ dora_median('deployment_days') }} as double precision)
+            as median_deployment_days_per_month,
+        cast({{ dora_median('month_deployed') }} as double precision) as median_month_deployed
     from monthly
     group by service
 ),
@@ -125,7 +125,7 @@ measured as (
     select
         counted.service,
         'deployment_frequency' as metric,
-        {{ dora_window_days() }} * 24.0 / nullif(counted.counted_deployments, 0) as value,
+        {{ dora_ratio(dora_window_days() ~ ' * 24', 'counted.counted_deployments') }} as value,
         counted.counted_deployments as sample_size
     from counted
 ),
@@ -190,7 +190,8 @@ select
     window_bounds.window_end,
     window_totals.deployment_count,
     window_totals.deployment_days,
-    window_totals.deployment_count * 7.0 / {{ dora_window_days() }} as deployments_per_week,
+    {{ dora_ratio("window_totals.deployment_count * 7", dora_window_days()) }}
+        as deployments_per_week,
     levels.value as hours_between_deployments,
     weekly_statistics.median_deployment_days_per_week,
     weekly_statistics.median_week_deployed,

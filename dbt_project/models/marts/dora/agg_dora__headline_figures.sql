@@ -15,7 +15,8 @@ with reference as (
 
 last_month as (
     select
-        cast(date_trunc('month', last_complete_day + 1) - interval 1 month as date) as month_start,
+        cast(date_trunc('month', last_complete_day + 1) - interval '1 month' as date)
+            as month_start,
         cast(date_trunc('month', last_complete_day + 1) as date) as month_end
     from reference
 ),
@@ -30,9 +31,9 @@ frequency_last_week as (
 
 deployment_frequency as (
     select
-        any_value(last_week.deployments_last_week) as deployments_last_week,
+        min(last_week.deployments_last_week) as deployments_last_week,
         case
-            when any_value(last_week.week_start) is not null
+            when min(last_week.week_start) is not null
                 then
                     count(distinct daily.period_start) filter (
                         where
@@ -135,28 +136,32 @@ select
     reference.last_complete_day,
     cast(deployment_frequency.deployments_last_week as bigint) as deployments_last_week,
     cast(deployment_frequency.deployment_days_last_week as bigint) as deployment_days_last_week,
-    cast(deployment_frequency.deployments_per_day_30d as double) as deployments_per_day_30d,
+    cast(deployment_frequency.deployments_per_day_30d as double precision)
+        as deployments_per_day_30d,
     cast(deployment_success.deployment_attempts_last_week as bigint)
         as deployment_attempts_last_week,
     cast(deployment_success.failed_deployment_attempts_last_week as bigint)
         as failed_deployment_attempts_last_week,
-    cast(deployment_success.deployment_success_rate_last_week as double)
+    cast(deployment_success.deployment_success_rate_last_week as double precision)
         as deployment_success_rate_last_week,
     cast(change_failure.deployments_last_month as bigint) as deployments_last_month,
     cast(change_failure.failed_deployments_last_month as bigint) as failed_deployments_last_month,
-    cast(change_failure.change_failure_rate_last_month as double) as change_failure_rate_last_month,
+    cast(change_failure.change_failure_rate_last_month as double precision)
+        as change_failure_rate_last_month,
     cast(deployment_rework.remediation_deployments_last_month as bigint)
         as remediation_deployments_last_month,
-    cast(deployment_rework.rework_rate_last_month as double) as rework_rate_last_month,
+    cast(deployment_rework.rework_rate_last_month as double precision) as rework_rate_last_month,
     cast(lead_time.lead_time_changes_last_month as bigint) as lead_time_changes_last_month,
-    cast(lead_time.lead_time_median_hours as double) as lead_time_median_hours,
-    cast(lead_time.lead_time_p75_hours as double) as lead_time_p75_hours,
-    cast(lead_time.lead_time_p90_hours as double) as lead_time_p90_hours,
+    cast(lead_time.lead_time_median_hours as double precision) as lead_time_median_hours,
+    cast(lead_time.lead_time_p75_hours as double precision) as lead_time_p75_hours,
+    cast(lead_time.lead_time_p90_hours as double precision) as lead_time_p90_hours,
     cast(incident_recovery.incidents_resolved_last_month as bigint)
         as incidents_resolved_last_month,
     cast(incident_recovery.open_incidents as bigint) as open_incidents,
-    cast(incident_recovery.recovery_time_median_hours as double) as recovery_time_median_hours,
-    cast(incident_recovery.time_to_restore_median_hours as double) as time_to_restore_median_hours,
+    cast(incident_recovery.recovery_time_median_hours as double precision)
+        as recovery_time_median_hours,
+    cast(incident_recovery.time_to_restore_median_hours as double precision)
+        as time_to_restore_median_hours,
     '{{ dora_mode() }}' as dora_mode
 from reference
 cross join deployment_frequency

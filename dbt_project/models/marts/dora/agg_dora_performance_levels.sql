@@ -30,7 +30,7 @@ lead_times as (
 failure_rates as (
     select
         outcomes.service,
-        count(*) filter (where outcomes.is_change_failure) / nullif(count(*), 0) as value,
+        {{ dora_ratio('count(*) filter (where outcomes.is_change_failure)', 'count(*)') }} as value,
         count(*) as sample_size
     from {{ ref('int_dora__deployment_outcomes') }} as outcomes
     cross join window_bounds
@@ -144,7 +144,7 @@ frequency_services_without_deployments as (
         services.service,
         report_years.report_year,
         'deployment_frequency' as metric,
-        cast(null as double) as value,
+        cast(null as double precision) as value,
         'hours_between_deployments' as unit,
         0 as sample_size,
         cast(null as varchar) as level,

@@ -12,7 +12,7 @@ changes as (
 ),
 
 grains as (
-    select unnest(['week', 'month']) as grain
+    select unnest(array['week', 'month']) as grain
 ),
 
 aggregated as (

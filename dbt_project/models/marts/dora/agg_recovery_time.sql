@@ -13,7 +13,7 @@ incidents as (
 ),
 
 grains as (
-    select unnest(['week', 'month']) as grain
+    select unnest(array['week', 'month']) as grain
 ),
 
 default_restore_selection as (

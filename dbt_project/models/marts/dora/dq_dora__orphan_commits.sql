@@ -47,7 +47,7 @@ replaced_references as (
     from {{ this }}
     where sha in (
         select changed_commits.sha
-        from {{ incremental_replace_delta(ref('stg_dora__commits'), state) }} as changed_commits
+        from {{ incremental_replace_delta(ref('stg_dora__commits'), state, 'changed_commits') }}
     )
 ),
 {%- endif %}

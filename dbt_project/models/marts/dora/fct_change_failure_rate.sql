@@ -14,7 +14,7 @@ outcomes as (
 ),
 
 grains as (
-    select unnest(['week', 'month']) as grain
+    select unnest(array['week', 'month']) as grain
 ),
 
 counts as (
@@ -38,7 +38,8 @@ select
     coalesce(counts.deployment_count, 0) as deployment_count,
     coalesce(counts.failed_deployment_count, 0) as failed_deployment_count,
     coalesce(counts.attributed_incident_count, 0) as attributed_incident_count,
-    counts.failed_deployment_count / nullif(counts.deployment_count, 0) as change_failure_rate,
+    {{ dora_ratio('counts.failed_deployment_count', 'counts.deployment_count') }}
+        as change_failure_rate,
     '{{ dora_mode() }}' as dora_mode
 from calendar
 left join counts

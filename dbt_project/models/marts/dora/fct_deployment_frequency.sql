@@ -15,7 +15,7 @@ deployments as (
 ),
 
 grains as (
-    select unnest(['day', 'week', 'month']) as grain
+    select unnest(array['day', 'week', 'month']) as grain
 ),
 
 bucketed as (

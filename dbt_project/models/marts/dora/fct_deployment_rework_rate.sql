@@ -12,7 +12,7 @@ deployments as (
 ),
 
 grains as (
-    select unnest(['week', 'month']) as grain
+    select unnest(array['week', 'month']) as grain
 ),
 
 counts as (
@@ -34,8 +34,8 @@ select
     calendar.period_end,
     coalesce(counts.deployment_count, 0) as deployment_count,
     coalesce(counts.remediation_deployment_count, 0) as remediation_deployment_count,
-    counts.remediation_deployment_count
-    / nullif(counts.deployment_count, 0) as deployment_rework_rate,
+    {{ dora_ratio('counts.remediation_deployment_count', 'counts.deployment_count') }}
+        as deployment_rework_rate,
     '{{ dora_mode() }}' as dora_mode
 from calendar
 left join counts

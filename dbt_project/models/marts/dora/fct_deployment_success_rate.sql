@@ -18,7 +18,7 @@ attempts as (
 ),
 
 grains as (
-    select unnest(['week', 'month']) as grain
+    select unnest(array['week', 'month']) as grain
 ),
 
 counts as (
@@ -45,8 +45,8 @@ select
     coalesce(counts.failed_deployment_count, 0) as failed_deployment_count,
     coalesce(counts.other_outcome_count, 0) as other_outcome_count,
     -- NULL, not 0, when nothing was attempted: no attempt is not a failed attempt
-    counts.successful_deployment_count
-    / nullif(counts.attempted_deployment_count, 0) as deployment_success_rate,
+    {{ dora_ratio('counts.successful_deployment_count', 'counts.attempted_deployment_count') }}
+        as deployment_success_rate,
     '{{ dora_mode() }}' as dora_mode
 from calendar
 left join counts

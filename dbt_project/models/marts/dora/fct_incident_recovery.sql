@@ -39,9 +39,9 @@ devlake_spans as (
     select
         *,
         created_at as restore_started_at,
-        {{ devlake_span_minutes('created_at', 'resolved_at') }} / 60.0 as time_to_restore_hours,
-        {{ devlake_span_minutes('attributed_deployment_finished_at', 'resolved_at') }}
-        / 60.0 as recovery_time_hours
+        {{ devlake_span_hours('created_at', 'resolved_at') }} as time_to_restore_hours,
+        {{ devlake_span_hours('attributed_deployment_finished_at', 'resolved_at') }}
+            as recovery_time_hours
     from incidents
 ),
 
@@ -63,7 +63,7 @@ four_keys_spans as (
                     cast(
                         {{ four_keys_timestamp_diff(
                             'restore_started_at', 'resolved_at', 'hour'
-                        ) }} as double
+                        ) }} as double precision
                     )
         end as time_to_restore_hours,
         -- Four Keys has no recovery-time metric: the platform's exact definition applies

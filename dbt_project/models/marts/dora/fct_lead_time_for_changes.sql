@@ -130,7 +130,7 @@ devlake_changes as (
                 {{ devlake_span_minutes('pull_requests.merged_at', 'pr_deployments.deployed_at') }},
                 0
             )
-            as double
+            as double precision
         ) as lead_time_minutes
     from {{ ref('int_dora__devlake_pull_request_deployments') }} as pr_deployments
     inner join pull_requests
@@ -178,7 +178,7 @@ four_keys_changes as (
                     cast(
                         {{ four_keys_timestamp_diff(
                             'commits.authored_at', 'commit_deployments.finished_at', 'minute'
-                        ) }} as double
+                        ) }} as double precision
                     )
         end as lead_time_minutes
     from commit_deployments

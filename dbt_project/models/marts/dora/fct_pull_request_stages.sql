@@ -171,17 +171,18 @@ default_cycle as (
 devlake_stages as (
     select
         *,
-        {{ devlake_span_minutes('first_commit_at', 'created_at') }} / 60.0 as coding_time_hours,
-        {{ devlake_span_minutes('created_at', 'first_review_at') }} / 60.0 as pickup_time_hours,
-        {{ devlake_span_minutes('first_review_at', 'merged_at') }} / 60.0 as review_time_hours,
-        {{ devlake_span_minutes('merged_at', 'deployed_at') }} / 60.0 as deploy_time_hours,
-        {{ devlake_span_minutes('created_at', 'merged_at') }} / 60.0 as open_to_merge_hours
+        {{ devlake_span_hours('first_commit_at', 'created_at') }} as coding_time_hours,
+        {{ devlake_span_hours('created_at', 'first_review_at') }} as pickup_time_hours,
+        {{ devlake_span_hours('first_review_at', 'merged_at') }} as review_time_hours,
+        {{ devlake_span_hours('merged_at', 'deployed_at') }} as deploy_time_hours,
+        {{ devlake_span_hours('created_at', 'merged_at') }} as open_to_merge_hours
     from timeline
 ),
 
 devlake_cycle as (
     select
-        * exclude (open_to_merge_hours),
+        -- open_to_merge_hours stays: the final select names the columns it keeps
+        *,
         coalesce(coding_time_hours, 0)
         + coalesce(open_to_merge_hours, 0)
         + coalesce(deploy_time_hours, 0) as cycle_time_hours
