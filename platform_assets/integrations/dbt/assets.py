@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
 import dagster as dg
-from dagster_dbt import DbtCliEventMessage, DbtCliResource, dbt_assets
+from dagster_dbt import DbtCliEventMessage, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from platform_assets.checks.column_stability import (
@@ -18,6 +18,7 @@ from platform_assets.checks.column_stability import (
     columns_of,
 )
 from platform_assets.integrations.dbt.project import dbt_project
+from platform_assets.integrations.dbt.resource import PlatformDbtCliResource
 from platform_assets.integrations.dbt.translator import StagedDbtTranslator
 from platform_assets.settings import WAREHOUSE_ENV, WAREHOUSE_POOL
 from platform_assets.stages.contract_metadata import (
@@ -43,14 +44,15 @@ _LOG_PREFIXES: Final = (COLUMNS_LOG_PREFIX, FIGURES_LOG_PREFIX)
 
 def warehouse_arguments(warehouse: Warehouse) -> list[str]:
     """``--vars`` naming the warehouse file for dbt's profile, or none when the profile
-    reads that very file from the environment already.
+    reads that very file from the environment already, or when the warehouse is
+    PostgreSQL (the dbt resource gives dbt its connection in the environment instead).
 
     dagster-dbt starts dbt with a copy of this process's environment and takes no other,
     so a var is the way to name the resource's file without changing the environment of
     the whole process. A var the prepared manifest was not parsed with costs dbt a full
     re-parse (about 4 s here), so it is passed only when the environment does not already
     say the same, as under ``make``, which exports the absolute path."""
-    if os.environ.get(WAREHOUSE_ENV) == str(warehouse.path):
+    if warehouse.dialect == "postgres" or os.environ.get(WAREHOUSE_ENV) == str(warehouse.path):
         return []
     return ["--vars", json.dumps({WAREHOUSE_PATH_VAR: str(warehouse.path)})]
 
@@ -115,10 +117,13 @@ def _with_logged_metadata(
     name="dbt_project_models",
 )
 def dbt_project_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse
+    context: dg.AssetExecutionContext, dbt: PlatformDbtCliResource, warehouse: Warehouse
 ) -> Iterator[Any]:
     invocation = dbt.cli(
-        ["build", *warehouse_arguments(warehouse)], context=context, raise_on_error=False
+        ["build", *warehouse_arguments(warehouse)],
+        context=context,
+        warehouse=warehouse,
+        raise_on_error=False,
     )
     logged: dict[str, dict[str, Any]] = {}
     # Each result is recorded as dbt reports it, so the run's event log is written while
