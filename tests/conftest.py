@@ -82,6 +82,9 @@ def warehouse_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # the environment variable (resolved at run time, so a test's own path applies) instead
 # of the project's data/warehouse.duckdb, which tests must never touch.
 os.environ.setdefault("PLATFORM_WAREHOUSE_PATH", str(Path(tempfile.mkdtemp()) / "tests.duckdb"))
+# Everything else the platform writes locally (alert logs, backups) goes under the data
+# root: a temporary one, so no test writes into the project's data/.
+os.environ.setdefault("PLATFORM_DATA_DIR", tempfile.mkdtemp())
 os.environ.setdefault("PLATFORM_DASHBOARDS_DIR", tempfile.mkdtemp())
 # A smaller demo window keeps the end-to-end runs of the suite quick.
 os.environ.setdefault("PLATFORM_DORA_DEMO_DAYS", "30")
