@@ -351,9 +351,18 @@ select * from {{ rows }}
 {%- endmacro %}
 
 
-{#- A PostgreSQL connection is to one database, and its schema names take no database. -#}
+{#- A PostgreSQL connection is to one database, and its schema names take no database.
+    Created only when missing: `create schema if not exists` needs CREATE on the database
+    even when the schema is there, which the transformer lacks where `warehouse setup`
+    created the schemas. -#}
 {%- macro postgres__incremental_replace_create_schema(relation) -%}
-    create schema if not exists {{ adapter.quote(relation.schema) }}
+    do $$
+    begin
+        if not exists (select from pg_namespace where nspname = '{{ relation.schema }}') then
+            create schema {{ adapter.quote(relation.schema) }};
+        end if;
+    end
+    $$
 {%- endmacro %}
 
 
