@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from platform_assets.integrations.dbt.target import dbt_target_environment
+from platform_assets.integrations.dbt.target import adopt_libpq_variables, dbt_target_environment
 from platform_assets.warehouse import Warehouse
 
 KEY = "k" * 40
@@ -39,9 +39,10 @@ def test_postgres_connection_role_and_key_come_from_the_url_and_the_environment(
         "PLATFORM_PG_USER": "dbt@corp",
         "PLATFORM_PG_PASSWORD": "p@ss:w/rd",
         "PLATFORM_PG_DATABASE": "my dw",
-        "PGSSLMODE": "require",
+        "PLATFORM_DBT_PGSSLMODE": "require",
         "PLATFORM_PG_ROLE": "platform_transformer",
-        "PGOPTIONS": f"-c role=platform_transformer -c platform.pii_hmac_key={KEY.encode().hex()}"
+        "PLATFORM_DBT_PGOPTIONS": "-c role=platform_transformer"
+        f" -c platform.pii_hmac_key={KEY.encode().hex()}"
         " -c platform.pii_hmac_key_origin=environment",
     }
 
@@ -49,7 +50,7 @@ def test_postgres_connection_role_and_key_come_from_the_url_and_the_environment(
 def test_options_already_set_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PGOPTIONS", "-c statement_timeout=0")
     environment = dbt_target_environment(Warehouse(postgres_url="postgresql://u@h/d"))
-    assert environment["PGOPTIONS"].startswith("-c statement_timeout=0 -c role=")
+    assert environment["PLATFORM_DBT_PGOPTIONS"].startswith("-c statement_timeout=0 -c role=")
 
 
 def test_the_generated_key_file_is_the_data_directorys_and_says_so(
@@ -59,8 +60,8 @@ def test_the_generated_key_file_is_the_data_directorys_and_says_so(
     monkeypatch.setenv("PLATFORM_WAREHOUSE_PATH", str(tmp_path / "data" / "warehouse.duckdb"))
     environment = dbt_target_environment(Warehouse(postgres_url="postgresql://u@h/d"))
     key = (tmp_path / "data" / "pii_hmac.key").read_text().strip()
-    assert f"platform.pii_hmac_key={key.encode().hex()}" in environment["PGOPTIONS"]
-    assert environment["PGOPTIONS"].endswith("platform.pii_hmac_key_origin=file")
+    assert f"platform.pii_hmac_key={key.encode().hex()}" in environment["PLATFORM_DBT_PGOPTIONS"]
+    assert environment["PLATFORM_DBT_PGOPTIONS"].endswith("platform.pii_hmac_key_origin=file")
 
 
 @pytest.mark.parametrize(
@@ -74,3 +75,17 @@ def test_the_generated_key_file_is_the_data_directorys_and_says_so(
 def test_a_url_dbt_cannot_use_is_refused_with_what_to_change(url: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         dbt_target_environment(Warehouse(postgres_url=url))
+
+
+def test_libpq_variables_reach_the_dbt_process_only() -> None:
+    """The run worker's own libpq (the instance's PostgreSQL storage) must never see the
+    transformer role: the variables carry platform names until platform-dbt adopts them."""
+    environment = dbt_target_environment(
+        Warehouse(postgres_url="postgresql://login:pw@db.internal:5433/platform?sslmode=require")
+    )
+    assert not {"PGOPTIONS", "PGSSLMODE"} & set(environment)
+    child = dict(environment)
+    adopt_libpq_variables(child)
+    assert child["PGOPTIONS"] == environment["PLATFORM_DBT_PGOPTIONS"]
+    assert child["PGSSLMODE"] == "require"
+    assert not any(name.startswith("PLATFORM_DBT_PG") for name in child)

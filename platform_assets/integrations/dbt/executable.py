@@ -4,11 +4,13 @@ Dagster record (``dbt_executable`` hands it to dagster-dbt)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
 from dbt.cli.main import cli
 
+from platform_assets.integrations.dbt.target import adopt_libpq_variables
 from platform_assets.runtime.parent_death import ParentGone, end_with_parent
 
 
@@ -18,4 +20,5 @@ def main() -> Any:
     except ParentGone as gone:
         print(f"platform-dbt: {gone}; dbt was not started", file=sys.stderr)
         return 1
+    adopt_libpq_variables(os.environ)  # type: ignore[arg-type]
     return cli(prog_name="dbt")

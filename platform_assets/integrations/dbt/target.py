@@ -16,7 +16,12 @@ incremental-replace state table as the login, and every model (run as the transf
 was refused writing it. A startup setting holds for the whole session.
 
 The password and the key travel in the child's environment only: never in its command
-line (which ``ps`` shows every user) and never in dbt's logs.
+line (which ``ps`` shows every user) and never in dbt's logs. libpq's own variables
+(``PGOPTIONS``, ``PGSSLMODE``) are handed over under a platform name and set by
+``platform-dbt`` in the dbt process itself: dagster-dbt starts dbt with a copy of the run
+worker's environment, and libpq in the run worker (the Dagster instance's PostgreSQL
+storage) would otherwise open its next connection as the transformer, without the
+privileges on the instance's tables (seen: "permission denied for table event_logs").
 """
 
 from __future__ import annotations
@@ -43,6 +48,11 @@ PII_KEY_ORIGIN_SETTING: Final = "platform.pii_hmac_key_origin"
 #: environment variable); any other would be silently dropped, so it is refused.
 _SSLMODE: Final = "sslmode"
 
+#: libpq's variables for the dbt process, under the names the run worker's own libpq
+#: does not read; ``platform-dbt`` moves them to their real names.
+CHILD_LIBPQ_PREFIX: Final = "PLATFORM_DBT_"
+CHILD_LIBPQ_VARIABLES: Final = ("PGOPTIONS", "PGSSLMODE")
+
 #: A role name PGOPTIONS carries unquoted (libpq splits it at spaces).
 _PLAIN_ROLE: Final = re.compile(r"[a-z_][a-z0-9_$]*")
 
@@ -61,7 +71,7 @@ def dbt_target_environment(warehouse: Warehouse) -> dict[str, str]:
         DBT_TARGET_ENV: POSTGRES_TARGET,
         **_connection_environment(warehouse.postgres_url),
         "PLATFORM_PG_ROLE": role,
-        "PGOPTIONS": _pgoptions(role),
+        f"{CHILD_LIBPQ_PREFIX}PGOPTIONS": _pgoptions(role),
     }
 
 
@@ -94,7 +104,7 @@ def _connection_environment(url: str) -> dict[str, str]:
         "PLATFORM_PG_DATABASE": database,
     }
     if _SSLMODE in query:
-        environment["PGSSLMODE"] = query[_SSLMODE][-1]
+        environment[f"{CHILD_LIBPQ_PREFIX}PGSSLMODE"] = query[_SSLMODE][-1]
     return environment
 
 
@@ -111,3 +121,12 @@ def _pgoptions(role: str) -> str:
     )
     existing = os.environ.get("PGOPTIONS", "").strip()
     return f"{existing} {options}" if existing else options
+
+
+def adopt_libpq_variables(environment: dict[str, str]) -> None:
+    """In the dbt process: the libpq variables handed over under platform names take
+    their real names (``platform-dbt`` calls it before dbt starts)."""
+    for name in CHILD_LIBPQ_VARIABLES:
+        value = environment.pop(f"{CHILD_LIBPQ_PREFIX}{name}", None)
+        if value is not None:
+            environment[name] = value
