@@ -57,21 +57,18 @@ RUN mkdir -p /opt/platform/dbt_project/logs /var/lib/platform /opt/dagster/dagst
     && chown -R platform:platform /opt/platform/dbt_project/target \
         /opt/platform/dbt_project/logs /var/lib/platform /opt/dagster/dagster_home
 
-# An installed platform-assets finds the project's files through these, not beside its
-# package (platform_assets/integrations/dbt/project.py, platform_assets/settings.py). The
-# alert routes are named here because config/environments.yaml names them relative to the
-# package's parent directory, which in the image is site-packages.
+# An installed platform-assets finds the project's files (config/, dbt_project/,
+# docs/runbooks/, the seeds its Python reads) under PLATFORM_PROJECT_ROOT, not beside its
+# package, which in the image is site-packages (platform_assets/settings.py). Everything it
+# writes goes under the data root.
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DBT_SEND_ANONYMOUS_USAGE_STATS=false \
     DAGSTER_HOME=/opt/dagster/dagster_home \
+    PLATFORM_PROJECT_ROOT=/opt/platform \
     PLATFORM_DBT_PROJECT_DIR=/opt/platform/dbt_project \
-    PLATFORM_ENVIRONMENTS_FILE=/opt/platform/config/environments.yaml \
-    PLATFORM_WAIVERS=/opt/platform/config/waivers.yaml \
-    PLATFORM_ALERT_ROUTES=/opt/platform/config/alert_routes.yaml \
-    PLATFORM_DATA_DIR=/var/lib/platform \
-    PLATFORM_DASHBOARDS_DIR=/var/lib/platform/dashboards
+    PLATFORM_DATA_DIR=/var/lib/platform
 
 USER 10001:10001
 WORKDIR /opt/platform

@@ -15,10 +15,10 @@ from typing import Final
 import polars as pl
 
 from platform_assets.owner_only import owner_only_directory, owner_only_opener
-from platform_assets.settings import resolve_path
+from platform_assets.settings import data_path, resolve_path
 
 DASHBOARDS_DIR_ENV: Final = "PLATFORM_DASHBOARDS_DIR"
-DEFAULT_DASHBOARDS_DIR: Final = "data/dashboards"
+DEFAULT_DASHBOARDS_DIR: Final = "dashboards"
 
 #: The columns every dashboard asset's table starts with (``schema.DashboardPages``).
 PAGE_COLUMNS: Final = {"dashboard": pl.String, "path": pl.String, "bytes": pl.Int64}
@@ -38,8 +38,10 @@ class WrittenPage:
 
 
 def dashboards_dir() -> Path:
-    """``PLATFORM_DASHBOARDS_DIR``, else ``data/dashboards``; relative to the project."""
-    return resolve_path(os.environ.get(DASHBOARDS_DIR_ENV) or DEFAULT_DASHBOARDS_DIR)
+    """``PLATFORM_DASHBOARDS_DIR`` (relative to the project), else ``dashboards`` under
+    the data root."""
+    configured = os.environ.get(DASHBOARDS_DIR_ENV)
+    return resolve_path(configured) if configured else data_path(DEFAULT_DASHBOARDS_DIR)
 
 
 def write_page(directory: Path, key: str, html: str) -> WrittenPage:

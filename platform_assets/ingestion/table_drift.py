@@ -19,9 +19,9 @@ from typing import Final
 import duckdb
 
 from platform_assets.ingestion.contract import TableContract
-from platform_assets.integrations.duckdb.session import DuckDBSession
 from platform_assets.warehouse import Dialect, Warehouse, WarehouseSession, quote_identifier
 from platform_assets.warehouse.dialect import catalog_type
+from platform_assets.warehouse.duckdb_session import DuckDBSession
 
 RUNBOOK: Final = "docs/runbooks/dora.md"
 

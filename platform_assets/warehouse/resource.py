@@ -16,9 +16,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from platform_assets.integrations.duckdb.session import DuckDBSession
 from platform_assets.owner_only import owner_only_directory, tighten_to_owner
 from platform_assets.settings import resolve_path, warehouse_path
+from platform_assets.warehouse.duckdb_session import DuckDBSession
 from platform_assets.warehouse.roles import role_name
 from platform_assets.warehouse.session import Dialect, WarehouseRole, WarehouseSession
 
@@ -46,7 +46,7 @@ class Warehouse(dg.ConfigurableResource):
     def description(self) -> str:
         if not self.postgres_url:
             return str(self.path)
-        from platform_assets.integrations.postgres.session import describe
+        from platform_assets.warehouse.postgres_session import describe
 
         where = describe(self.postgres_url)
         login = where["user"] or ""
@@ -84,7 +84,7 @@ class Warehouse(dg.ConfigurableResource):
     def _postgres(
         self, *, autocommit: bool, role: WarehouseRole | None
     ) -> Iterator[WarehouseSession]:
-        from platform_assets.integrations.postgres.session import postgres_session
+        from platform_assets.warehouse.postgres_session import postgres_session
 
         with postgres_session(
             self.postgres_url, autocommit=autocommit, role=role_name(role) if role else None

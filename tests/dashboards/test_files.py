@@ -57,4 +57,5 @@ def test_the_dashboards_folder_comes_from_the_environment(
     monkeypatch.setenv(DASHBOARDS_DIR_ENV, "elsewhere/pages")
     assert dashboards_dir() == PROJECT_ROOT / "elsewhere" / "pages"
     monkeypatch.delenv(DASHBOARDS_DIR_ENV)
-    assert dashboards_dir() == PROJECT_ROOT / DEFAULT_DASHBOARDS_DIR
+    monkeypatch.setenv("PLATFORM_DATA_DIR", str(tmp_path / "root"))
+    assert dashboards_dir() == tmp_path / "root" / DEFAULT_DASHBOARDS_DIR

@@ -277,14 +277,7 @@ def test_the_code_location_loads_from_the_image_layout(image: Image, postgres_ur
     "environment",
     [
         "dev",
-        pytest.param(
-            "prod",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the image serves platform_assets.definitions, every stage; prod deploys "
-                "no POC asset until the location applies platform_assets.deployment.deployed()",
-            ),
-        ),
+        "prod",
     ],
 )
 def test_the_audit_passes_in_the_image(image: Image, postgres_url: str, environment: str) -> None:
@@ -306,9 +299,8 @@ paths = [environments_file(), alert_routes_path(), waivers_path()]
 print([str(path) for path in paths if not path.is_file()])
 """
 
-#: Read from ``PROJECT_ROOT``, the package's parent directory, which in an installed wheel is
-#: site-packages: these fail in the image until platform_assets.settings takes the project
-#: root from the environment (docs/deployment.md, "Known gaps").
+#: Read from ``PROJECT_ROOT``: in an installed wheel the package's parent directory is
+#: site-packages, so the image names the project root (PLATFORM_PROJECT_ROOT).
 FOUND_BESIDE_THE_PACKAGE = {
     "customer country codes seed": "from platform_assets.domains.customer.country_codes "
     "import country_codes\nassert country_codes()",
@@ -325,7 +317,6 @@ def test_the_image_finds_its_configuration_through_its_environment(image: Image)
     assert missing.splitlines()[-1] == "[]"
 
 
-@pytest.mark.xfail(strict=True, reason="PROJECT_ROOT is site-packages in an installed wheel")
 @pytest.mark.parametrize(
     "probe", FOUND_BESIDE_THE_PACKAGE.values(), ids=list(FOUND_BESIDE_THE_PACKAGE)
 )

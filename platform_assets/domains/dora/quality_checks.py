@@ -172,12 +172,22 @@ def _level_mart_checks() -> list[dg.AssetChecksDefinition]:
             min_distinct=len(RATED_METRICS),
             max_distinct=len(RATED_METRICS),
         ),
-        *(_one_mode_per_build(name) for name in LEVEL_MARTS),
+        *(
+            _one_mode_per_build(name)
+            for name in LEVEL_MARTS
+            if _mart(name) in dbt_project_models.keys
+        ),
     ]
 
 
 quality_checks: list[dg.AssetChecksDefinition] = [
     *(check for raw in raw_assets for check in _raw_checks(raw)),
-    *(check for name, grains in MART_GRAINS.items() for check in _metric_mart_checks(name, grains)),
+    # a mart the environment does not deploy (a POC one in prod) has no checks there
+    *(
+        check
+        for name, grains in MART_GRAINS.items()
+        if _mart(name) in dbt_project_models.keys
+        for check in _metric_mart_checks(name, grains)
+    ),
     *_level_mart_checks(),
 ]

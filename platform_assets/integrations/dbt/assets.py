@@ -17,6 +17,8 @@ from platform_assets.checks.column_stability import (
     column_stability_spec,
     columns_of,
 )
+from platform_assets.deployment import dbt_exclusion
+from platform_assets.environments import current_environment
 from platform_assets.integrations.dbt.project import dbt_project
 from platform_assets.integrations.dbt.resource import PlatformDbtCliResource
 from platform_assets.integrations.dbt.translator import StagedDbtTranslator
@@ -111,6 +113,9 @@ def _with_logged_metadata(
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
+    # the models of the stages the environment does not deploy (in prod: POC) are left
+    # out here, where the multi-asset is built (platform_assets/deployment.py)
+    exclude=dbt_exclusion(current_environment()),
     dagster_dbt_translator=StagedDbtTranslator(),
     retry_policy=default_retry_policy(DeliveryStage.BETA),
     pool=WAREHOUSE_POOL,

@@ -1,1 +1,2 @@
-"""The embedded warehouse: a DuckDB file behind the platform's warehouse session."""
+"""What only the embedded DuckDB warehouse needs: the consumer export that stands in for
+PostgreSQL's consumer role. Its session lives in ``platform_assets.warehouse``."""

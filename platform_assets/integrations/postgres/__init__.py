@@ -1,5 +1,2 @@
-"""The production warehouse: PostgreSQL through ADBC, its roles and grants."""
-
-from platform_assets.integrations.postgres.session import PostgresSession, postgres_session
-
-__all__ = ["PostgresSession", "postgres_session"]
+"""The PostgreSQL warehouse's roles and grants (``platform-assets warehouse setup``). Its
+session lives with the other backend in ``platform_assets.warehouse``."""

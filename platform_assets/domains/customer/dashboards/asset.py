@@ -53,7 +53,7 @@ def customer_data_quality(context: dg.AssetExecutionContext, warehouse: Warehous
     found (records, customers, records per customer, multi-source customers, pairs
     awaiting review); weather completeness per country and observations by source; each
     bronze table's last load. Aggregates only, no personal value. Written to
-    PLATFORM_DASHBOARDS_DIR/customer (default data/dashboards/customer)."""
+    PLATFORM_DASHBOARDS_DIR/customer (default dashboards/customer under the data root)."""
     loads = last_loads(context.instance)
     with warehouse.connect(read_only=True, role="analyst") as session:
         dashboard = render_dashboard(session, loads)

@@ -44,7 +44,7 @@ def dora_dashboards(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
     (deployment frequency and success rate; lead time with the pull request stages;
     change failure and rework rate; recovery time with an incident timeline): trends per
     service, performance level badges per report year. Written to PLATFORM_DASHBOARDS_DIR
-    (default data/dashboards/) and linked from the materialization."""
+    (default dashboards/ under the data root) and linked from the materialization."""
     with warehouse.connect(read_only=True, role="analyst") as session:
         dashboards = render_dashboards(session)
     directory = dashboards_dir()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
+import dagster as dg
 import polars as pl
 
 from platform_assets.dashboards import formatting as fmt
@@ -18,14 +19,24 @@ from platform_assets.domains.dora.dashboards.levels import read_levels
 from platform_assets.domains.dora.dashboards.page import Dashboard, render_page
 from platform_assets.domains.dora.dashboards.reading import per_service, period_of, services, weekly
 from platform_assets.domains.dora.dashboards.trends import TrendChart, TrendLine, weekly_trend
+from platform_assets.integrations.dbt.assets import dbt_project_models
 from platform_assets.warehouse import WarehouseSession
 
 KEY: Final = "change_failure_rate"
+REWORK_MART: Final = "fct_deployment_rework_rate"
+#: The rework rate is a POC mart: an environment that does not deploy POC assets (prod)
+#: has no such table, and there the page shows the change failure rate alone.
+REWORK_DEPLOYED: Final = dg.AssetKey(["marts", REWORK_MART]) in dbt_project_models.keys
 MARTS: Final = (
     "fct_change_failure_rate",
-    "fct_deployment_rework_rate",
+    *((REWORK_MART,) if REWORK_DEPLOYED else ()),
     "agg_dora_performance_levels",
 )
+REWORK_COLUMNS: Final = [
+    "deployment_count",
+    "remediation_deployment_count",
+    "deployment_rework_rate",
+]
 
 FAILURE_COLOR: Final = "#c81e1e"
 REWORK_COLOR: Final = "#d9822b"
@@ -37,11 +48,21 @@ def render(session: WarehouseSession) -> Dashboard:
         "fct_change_failure_rate",
         ["deployment_count", "failed_deployment_count", "change_failure_rate"],
     )
-    rework = weekly(
-        session,
-        "fct_deployment_rework_rate",
-        ["deployment_count", "remediation_deployment_count", "deployment_rework_rate"],
+    rework = (
+        weekly(session, REWORK_MART, REWORK_COLUMNS)
+        if REWORK_DEPLOYED
+        else failures.clear().select(
+            "service",
+            "period_start",
+            "period_end",
+            pl.lit(0).alias("deployment_count"),
+            pl.lit(0).alias("remediation_deployment_count"),
+            pl.lit(None, dtype=pl.Float64).alias("deployment_rework_rate"),
+        )
     )
+    lines = [TrendLine(failures, "change_failure_rate", "change failure rate", FAILURE_COLOR)]
+    if REWORK_DEPLOYED:
+        lines.append(TrendLine(rework, "deployment_rework_rate", "rework rate", REWORK_COLOR, True))
     return render_page(
         KEY,
         subtitle="Deployments that failed in production, and remediation work",
@@ -54,14 +75,7 @@ def render(session: WarehouseSession) -> Dashboard:
                     WeeklyChart(
                         "change failure and rework rate per week", fmt.rate, axes.rate_tick
                     ),
-                    [
-                        TrendLine(
-                            failures, "change_failure_rate", "change failure rate", FAILURE_COLOR
-                        ),
-                        TrendLine(
-                            rework, "deployment_rework_rate", "rework rate", REWORK_COLOR, True
-                        ),
-                    ],
+                    lines,
                 )
             ]
         ),

@@ -17,7 +17,7 @@ import adbc_driver_postgresql.dbapi as adbc
 import polars as pl
 import pyarrow as pa
 
-from platform_assets.integrations.postgres.placeholders import number_placeholders
+from platform_assets.warehouse.placeholders import number_placeholders
 from platform_assets.warehouse.quoting import quote_identifier
 from platform_assets.warehouse.session import Dialect, Rows
 

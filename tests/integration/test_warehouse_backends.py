@@ -1,0 +1,146 @@
+"""The same demo input built into both warehouses, compared table by table, row by row.
+
+Each build is what `make run` does on a fresh checkout: `dagster asset materialize
+--select '*'` of the project's definitions in its own process and Dagster home, once on
+the embedded DuckDB file and once with PLATFORM_POSTGRES_URL naming a PostgreSQL database
+(after `platform-assets warehouse setup`), which is the one variable that moves a
+checkout to PostgreSQL. Every table a model or a Python asset writes is then read from
+both and compared: same tables, same columns, same rows. Columns that record the load
+itself (when and by which run) differ by construction and are left out by name.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from platform_assets.warehouse import Warehouse
+from tests.postgres_server import PostgresServer
+
+REPO = Path(__file__).resolve().parents[2]
+COMPARED_SCHEMAS = ("raw", "bronze", "staging", "intermediate", "marts", "silver", "gold")
+#: Lineage of the load, not data: each build has its own run ids and clock.
+RUN_SPECIFIC_COLUMNS = frozenset({"_loaded_at", "_run_id", "_deleted_at_run_id"})
+PII_KEY = "cross-backend-test-key-0123456789abcdef"
+
+
+def _platform_assets(*arguments: str, env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "platform-assets"), *arguments],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+
+
+def _materialize_everything(env: dict[str, str], home: Path) -> None:
+    """`make run`'s steps: the instance's dagster.yaml for the environment (PostgreSQL
+    storage when the URL is set), the warehouse set up, every asset materialized."""
+    home.mkdir()
+    run_env = {
+        **os.environ,
+        **env,
+        "DAGSTER_HOME": str(home),
+        "PLATFORM_PII_HMAC_KEY": PII_KEY,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
+    _platform_assets("instance", "config", "--output", str(home / "dagster.yaml"), env=run_env)
+    _platform_assets("warehouse", "setup", env=run_env)
+    command = [
+        str(Path(sys.executable).parent / "dagster"),
+        "asset",
+        "materialize",
+        "-m",
+        "platform_assets.definitions",
+        "--select",
+        "*",
+    ]
+    done = subprocess.run(command, cwd=REPO, env=run_env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-4000:]
+
+
+def _tables(warehouse: Warehouse) -> dict[str, pl.DataFrame]:
+    with warehouse.connect() as session:
+        names = session.execute(
+            "select table_schema, table_name from information_schema.tables "
+            f"where table_schema in ({', '.join('?' for _ in COMPARED_SCHEMAS)}) "
+            "order by 1, 2",
+            list(COMPARED_SCHEMAS),
+        ).fetchall()
+        return {
+            f"{schema}.{table}": _comparable(session.frame(f'select * from "{schema}"."{table}"'))
+            for schema, table in names
+        }
+
+
+def _comparable(frame: pl.DataFrame) -> pl.DataFrame:
+    """Values as both databases mean them: run-specific columns out, integers as Int64,
+    floats rounded to 9 significant digits (aggregation order differs between engines),
+    timestamps in UTC microseconds, rows in a canonical order."""
+    frame = frame.drop([c for c in frame.columns if c in RUN_SPECIFIC_COLUMNS])
+    columns = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if dtype.is_integer():
+            column = column.cast(pl.Int64)
+        elif dtype.is_float() or dtype.is_decimal():
+            column = column.cast(pl.Float64).map_elements(
+                lambda v: float(f"{v:.9g}") if v is not None and math.isfinite(v) else v,
+                return_dtype=pl.Float64,
+            )
+        elif isinstance(dtype, pl.Datetime):
+            column = (
+                column.dt.convert_time_zone("UTC") if dtype.time_zone else column
+            ).dt.cast_time_unit("us")
+        elif isinstance(dtype, pl.List | pl.Array | pl.Struct | pl.Object):
+            column = column.cast(pl.String) if not isinstance(dtype, pl.Struct) else column
+        columns.append(column.alias(name))
+    frame = frame.select(columns).select(sorted(frame.columns))
+    sortable = [c for c, t in frame.schema.items() if not isinstance(t, pl.List | pl.Struct)]
+    return frame.sort(sortable, nulls_last=True) if sortable else frame
+
+
+@pytest.mark.postgres
+def test_duckdb_and_postgresql_build_the_same_tables_from_the_same_input(
+    postgres_server: PostgresServer, tmp_path: Path
+):
+    duckdb_file = tmp_path / "warehouse.duckdb"
+    postgres_url = postgres_server.create_database("backends")
+    _materialize_everything({"PLATFORM_WAREHOUSE_PATH": str(duckdb_file)}, tmp_path / "duck_home")
+    _materialize_everything(
+        {
+            "PLATFORM_POSTGRES_URL": postgres_url,
+            "PLATFORM_WAREHOUSE_PATH": str(tmp_path / "unused.duckdb"),
+        },
+        tmp_path / "pg_home",
+    )
+
+    on_duckdb = _tables(Warehouse(database=str(duckdb_file)))
+    on_postgres = _tables(Warehouse(postgres_url=postgres_url))
+
+    assert sorted(on_postgres) == sorted(on_duckdb)
+    assert len(on_duckdb) > 40
+    different_columns = {
+        name: (on_duckdb[name].columns, on_postgres[name].columns)
+        for name in on_duckdb
+        if on_duckdb[name].columns != on_postgres[name].columns
+    }
+    assert different_columns == {}
+    different_rows = [
+        f"{name}: {on_duckdb[name].height} rows on DuckDB, {on_postgres[name].height} on PostgreSQL"
+        for name in on_duckdb
+        if not on_duckdb[name].equals(on_postgres[name])
+    ]
+    assert different_rows == []
+    assert not (tmp_path / "unused.duckdb").exists(), "the PostgreSQL build wrote the DuckDB file"
+    assert sum(frame.height for frame in on_postgres.values()) > 10_000
+    # the PostgreSQL build's runs and events are in PostgreSQL too, not in a SQLite file
+    assert not list((tmp_path / "pg_home").glob("**/*.db"))
