@@ -37,6 +37,7 @@ from platform_assets.settings import (
     warehouse_path,
 )
 from platform_assets.stages import DeliveryStage
+from tests.audit.cli_arguments import location_arguments
 from tests.audit.code_locations import AuditPaths, declare, write_project
 
 #: A POC asset and a GA asset; the GA one is in a covered group so it is compliant.
@@ -264,24 +265,7 @@ def test_the_prod_audit_fails_when_a_ga_asset_is_missing(paths, tmp_path, monkey
 def run_audit(paths: AuditPaths, built: str, *extra: str) -> int:
     location = paths.root / "location.py"
     location.write_text(LOCATION.format(built=built))
-    return main(
-        [
-            "audit",
-            "-f",
-            str(location),
-            "--routes",
-            str(paths.routes),
-            "--waivers",
-            str(paths.waivers),
-            "--tests-dir",
-            str(paths.tests_dir),
-            "--project-root",
-            str(paths.root),
-            "--format",
-            "json",
-            *extra,
-        ]
-    )
+    return main(["audit", *location_arguments(paths, location), "--format", "json", *extra])
 
 
 def test_the_cli_audits_the_location_as_the_environment_builds_it(paths, capsys, monkeypatch):

@@ -23,6 +23,7 @@ from platform_assets.cli.main import main
 from platform_assets.integrations.dbt.project import dbt_project
 from platform_assets.stages.delivery_stage import DeliveryStage
 from platform_assets.stages.stage_declaration import StageDeclaration, find_stage_declaration
+from tests.audit.cli_arguments import location_arguments
 from tests.audit.code_locations import write_project
 
 HOUR = 3600.0
@@ -92,21 +93,7 @@ def instance(tmp_path):
 
 def cli(location, *arguments: str) -> int:
     paths, file = location
-    return main(
-        [
-            *arguments,
-            "-f",
-            str(file),
-            "--routes",
-            str(paths.routes),
-            "--waivers",
-            str(paths.waivers),
-            "--tests-dir",
-            str(paths.tests_dir),
-            "--project-root",
-            str(paths.root),
-        ]
-    )
+    return main([*arguments, *location_arguments(paths, file)])
 
 
 def load(file: Path):

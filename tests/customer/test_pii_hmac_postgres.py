@@ -14,13 +14,14 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from dbt.cli.main import dbtRunner, dbtRunnerResult
+from dbt.cli.main import dbtRunnerResult
 
 from platform_assets.integrations.postgres.grants import set_up_warehouse
 from platform_assets.warehouse import Warehouse
 from platform_assets.warehouse.roles import role_name
 from tests.customer.conftest import TEST_PII_KEY
 from tests.customer.test_customer_models import DBT_PROJECT_DIR
+from tests.dbt_invocation import invoke_dbt
 from tests.postgres_server import PostgresServer
 
 pytestmark = pytest.mark.postgres
@@ -82,20 +83,7 @@ def _use_postgres(
 
 
 def _dbt(workdir: Path, *arguments: str) -> dbtRunnerResult:
-    return dbtRunner().invoke(
-        [
-            *arguments,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(workdir / "target"),
-            "--log-path",
-            str(workdir / "logs"),
-            "--quiet",
-        ]
-    )
+    return invoke_dbt(DBT_PROJECT_DIR, workdir, *arguments)
 
 
 def _show(workdir: Path, query: str) -> list[dict[str, Any]]:

@@ -10,37 +10,28 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from dbt.cli.main import dbtRunner
 
 from platform_assets.domains.customer.raw_assets import CUSTOMER_LANDING, bronze_assets
 from platform_assets.domains.customer.sources import customer_source_from_env
 from platform_assets.integrations.dbt.pii_key import PII_HMAC_KEY_ENV
 from platform_assets.warehouse import Warehouse, WarehouseIOManager
 from tests.customer.test_customer_models import AS_OF, DBT_PROJECT_DIR, land
+from tests.dbt_invocation import invoke_dbt
 
 
 def _run_silver_model(warehouse: Path, workdir: Path) -> tuple[bool, str]:
-    result = dbtRunner().invoke(
-        [
-            "build",
-            "--select",
-            "country_codes",
-            "postal_areas",
-            "customer_crm_contacts",
-            "--exclude-resource-type",
-            "test",
-            "--vars",
-            json.dumps({"customer_as_of": AS_OF}),
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(workdir / "target"),
-            "--log-path",
-            str(workdir / "logs"),
-            "--quiet",
-        ]
+    result = invoke_dbt(
+        DBT_PROJECT_DIR,
+        workdir,
+        "build",
+        "--select",
+        "country_codes",
+        "postal_areas",
+        "customer_crm_contacts",
+        "--exclude-resource-type",
+        "test",
+        "--vars",
+        json.dumps({"customer_as_of": AS_OF}),
     )
     messages = " ".join(str(node.message) for node in (result.result or []))
     return result.success, messages

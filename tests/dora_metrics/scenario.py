@@ -50,6 +50,8 @@ from typing import Any
 
 import duckdb
 
+from tests.dbt_invocation import dbt_path_arguments
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 RAW_TABLES_DDL = Path(__file__).with_name("raw_tables.sql")
@@ -351,14 +353,7 @@ def run_dbt(arguments: list[str], workdir: Path, warehouse: Path) -> subprocess.
     command = [
         dbt_executable(),
         *arguments,
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target-path",
-        str(workdir / "target"),
-        "--log-path",
-        str(workdir / "logs"),
+        *dbt_path_arguments(DBT_PROJECT_DIR, workdir),
     ]
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 

@@ -5,9 +5,11 @@ whole tables (lineage columns included) for byte-for-byte comparisons."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from platform_assets.domains.dora.demo_source import DemoConnector, DemoSettings
@@ -43,15 +45,21 @@ def demo(end: date = END, days: int = 30) -> DemoConnector:
     return DemoConnector(DemoSettings(seed=11, days=days, end=end))
 
 
-def all_tables(warehouse: Warehouse) -> dict[str, list[tuple]]:
-    """Every table of the raw and ops schemas, all columns, rows in a stable order (the
-    same values whichever database holds them: timestamps in UTC)."""
+def table_frames(warehouse: Warehouse, schemas: Sequence[str]) -> dict[str, pl.DataFrame]:
+    """Every table of ``schemas``, all columns, by qualified name in name order."""
+    listed = ", ".join(f"'{schema}'" for schema in schemas)
     with warehouse.connect() as session:
         names = session.execute(
             "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_schema in ('raw', 'ops') order by 1"
+            f"where table_schema in ({listed}) order by 1"
         ).fetchall()
-        frames = {name: session.frame(f"select * from {name}") for (name,) in names}
+        return {name: session.frame(f"select * from {name}") for (name,) in names}
+
+
+def all_tables(warehouse: Warehouse) -> dict[str, list[tuple]]:
+    """Every table of the raw and ops schemas, all columns, rows in a stable order (the
+    same values whichever database holds them: timestamps in UTC)."""
+    frames = table_frames(warehouse, ("raw", "ops"))
     return {
         name: frame.sort(frame.columns, nulls_last=True).rows() for name, frame in frames.items()
     }

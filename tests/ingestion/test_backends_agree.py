@@ -18,7 +18,7 @@ from platform_assets.integrations.postgres.grants import set_up_warehouse
 from platform_assets.privacy.keyed_digest import record_key_digest
 from platform_assets.privacy.suppression_list import SUPPRESSION_TABLE
 from platform_assets.warehouse import Warehouse
-from tests.ingestion.conftest import END, demo
+from tests.ingestion.conftest import END, demo, table_frames
 from tests.ingestion.customer_like import READINGS, ScriptedConnector, reading
 from tests.postgres_server import PostgresServer
 
@@ -42,12 +42,7 @@ def both(tmp_path, postgres_server: PostgresServer) -> tuple[Warehouse, Warehous
 
 
 def tables(warehouse: Warehouse) -> dict[str, list[tuple]]:
-    with warehouse.connect() as session:
-        names = session.execute(
-            "select table_schema || '.' || table_name from information_schema.tables "
-            "where table_schema in ('raw', 'bronze', 'ops') order by 1"
-        ).fetchall()
-        frames = {name: session.frame(f"select * from {name}") for (name,) in names}
+    frames = table_frames(warehouse, ("raw", "bronze", "ops"))
     return {name: _comparable(frame) for name, frame in frames.items()}
 
 

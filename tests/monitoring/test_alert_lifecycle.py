@@ -7,6 +7,7 @@ import pytest
 
 from platform_assets.monitoring.history import read_alerts
 from platform_assets.stages import DeliveryStage
+from tests.monitoring.scenarios import open_schema_alert
 from tests.monitoring.sensor_harness import (
     AlertSensorHarness,
     Clock,
@@ -24,14 +25,8 @@ def kinds(path):
 def test_repeated_failures_alert_once_and_resolve_once(
     instance, resources, alert_logs, make_source
 ):
-    source = make_source("ga_rows")
-    asset = rows_asset("ga_rows", DeliveryStage.GA, source)
-    sensor = AlertSensorHarness(instance, [asset], alert_logs.routes, resources)
-    sensor.tick()
-
-    source.duplicated()
-    first = materialize(instance, [asset], resources)
-    sensor.tick()
+    alert = open_schema_alert(instance, resources, alert_logs.routes, make_source)
+    source, asset, sensor, first = alert.source, alert.asset, alert.sensor, alert.failed_run
     materialize(instance, [asset], resources)  # fails the same check again...
     materialize(instance, [asset], resources)
     sensor.tick()  # ...and the channel hears nothing new

@@ -10,17 +10,12 @@ in the environment."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 import pytest
 import yaml
-
-# Test-only: Dagster has no public way to move its clock, and attainment is history.
-from dagster._core.test_utils import freeze_time
 
 from platform_assets.cli.main import main
 from platform_assets.instance_storage import psycopg2_url
@@ -32,8 +27,10 @@ from platform_assets.settings import (
 )
 from platform_assets.stages import DeliveryStage, Sla
 from platform_assets.warehouse import Warehouse
+from tests.audit.cli_arguments import location_arguments
 from tests.audit.code_locations import write_project
-from tests.monitoring.sensor_harness import AlertSensorHarness, Clock, read_jsonl
+from tests.monitoring.scenarios import open_schema_alert, run_attainment_scenario
+from tests.monitoring.sensor_harness import AlertSensorHarness, read_jsonl
 from tests.monitoring.staged_assets import (
     SCHEMA_CHECK,
     RowSource,
@@ -42,7 +39,6 @@ from tests.monitoring.staged_assets import (
     warehouse_resources,
 )
 
-HOUR = 3600.0
 URL = "postgresql://dagster:secret@db.internal:5432/dagster"
 
 LOCATION = """\
@@ -153,18 +149,12 @@ def test_runs_and_events_land_in_postgres(instance, postgres_url, resources, mak
 def test_the_alert_sensor_opens_and_resolves_on_postgres(
     instance, resources, alert_logs, make_source
 ):
-    source = make_source("ga_rows")
-    asset = rows_asset("ga_rows", DeliveryStage.GA, source)
-    sensor = AlertSensorHarness(instance, [asset], alert_logs.routes, resources)
-    sensor.tick()
-    source.duplicated()
-    materialize(instance, [asset], resources)
-    sensor.tick()
-    materialize(instance, [asset], resources)
-    sensor.restarted().tick()
-    source.healthy()
-    assert materialize(instance, [asset], resources).success
-    sensor.tick()
+    opened = open_schema_alert(instance, resources, alert_logs.routes, make_source)
+    materialize(instance, [opened.asset], resources)
+    opened.sensor.restarted().tick()
+    opened.source.healthy()
+    assert materialize(instance, [opened.asset], resources).success
+    opened.sensor.tick()
     kinds = [(a["asset_key"], a["condition"], a["kind"]) for a in read_jsonl(alert_logs.pager)]
     assert kinds == [
         ("raw/ga_rows", SCHEMA_CHECK, "opened"),
@@ -174,32 +164,12 @@ def test_the_alert_sensor_opens_and_resolves_on_postgres(
 
 @pytest.mark.postgres
 def test_sla_attainment_from_a_postgres_instance(instance, resources, alert_logs, make_source):
-    source = make_source("orders")
-    asset = rows_asset("orders", DeliveryStage.GA, source)
-    now = time.time()
-    window_start = now - 20 * HOUR
-    clock = Clock(now)
-    sensor = AlertSensorHarness(instance, [asset], alert_logs.routes, resources, clock)
-    sensor.tick()
-
-    def at(hours: float, rows, detected_after: float) -> None:
-        rows()
-        with freeze_time(window_start + hours * HOUR):
-            materialize(instance, [asset], resources)
-        clock.now = window_start + hours * HOUR + detected_after
-        sensor.tick()
-
-    at(-24, source.healthy, 1)
-    at(1, source.healthy, 1)
-    at(5, source.remove, 30)  # the run fails: alert 30 s later
-    at(6, source.duplicated, 45)  # the key check fails: alert 45 s later
-    at(7, source.healthy, 10)
-
+    asset, window_end = run_attainment_scenario(instance, resources, alert_logs.routes, make_source)
     figures = attainment_for(
         instance,
         asset.key,
         Sla(freshness_hours=1, success_rate=0.9, check_pass_rate=0.9, window_days=1),
-        datetime.fromtimestamp(window_start + 24 * HOUR, UTC),
+        window_end,
         check_keys=asset.check_keys,
     )
     assert figures.freshness_attainment == pytest.approx(3 / 24)
@@ -230,10 +200,9 @@ def test_the_scorecard_reads_the_postgres_instance_dagster_home_names(
         materialize(instance, [asset], warehouse_resources(tmp_path))
         sensor.tick()
     assert stored_runs(postgres_url) == 1
-    arguments = ["-f", str(location), "--waivers", str(paths.waivers), "--format", "json"]
-    arguments += ["--routes", str(paths.routes), "--tests-dir", str(paths.tests_dir)]
     capsys.readouterr()
-    assert main(["scorecard", *arguments, "--project-root", str(paths.root)]) == 0
+    arguments = location_arguments(paths, location)
+    assert main(["scorecard", *arguments, "--format", "json"]) == 0
     [row] = json.loads(capsys.readouterr().out)
     assert row["key"] == "raw/orders"
     assert row["check_pass_rate"] == pytest.approx(0.5), "the key check failed, stability passed"

@@ -3,11 +3,9 @@ as real runs on an instance (timestamps set by freezing Dagster's clock)."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 import pytest
-from dagster._core.test_utils import freeze_time
 
 from platform_assets.monitoring import AssetHistory, attainment_for, summarize
 from platform_assets.monitoring.history import (
@@ -25,10 +23,9 @@ from platform_assets.monitoring.sla_attainment import (
     success_rate,
 )
 from platform_assets.stages import DeliveryStage, Sla
-from tests.monitoring.sensor_harness import AlertSensorHarness, Clock
+from tests.monitoring.scenarios import HOUR, run_attainment_scenario
 from tests.monitoring.staged_assets import materialize, rows_asset
 
-HOUR = 3600.0
 KEY = "marts/orders"
 
 
@@ -121,8 +118,6 @@ def test_no_history_before_the_window_is_no_evidence():
 
 
 def test_attainment_from_a_real_instance(instance, resources, alert_logs, make_source):
-    source = make_source("orders")
-    asset = rows_asset("orders", DeliveryStage.GA, source)
     sla = Sla(
         freshness_hours=1,
         success_rate=0.9,
@@ -130,32 +125,8 @@ def test_attainment_from_a_real_instance(instance, resources, alert_logs, make_s
         freshness_attainment=0.9,
         window_days=1,
     )
-    now = time.time()
-    window_start = now - 20 * HOUR
-    clock = Clock(now)
-    sensor = AlertSensorHarness(instance, [asset], alert_logs.routes, resources, clock)
-    sensor.tick()
-
-    def at(hours: float, rows, detected_after: float) -> None:
-        rows()
-        with freeze_time(window_start + hours * HOUR):
-            materialize(instance, [asset], resources)
-        clock.now = window_start + hours * HOUR + detected_after
-        sensor.tick()
-
-    at(-24, source.healthy, 1)  # before the window: evidence
-    at(1, source.healthy, 1)
-    at(5, source.remove, 30)  # the run fails: alert 30 s later
-    at(6, source.duplicated, 45)  # materialized, key check fails: alert 45 s later
-    at(7, source.healthy, 10)  # check passes again
-
-    figures = attainment_for(
-        instance,
-        asset.key,
-        sla,
-        datetime.fromtimestamp(window_start + 24 * HOUR, UTC),
-        check_keys=asset.check_keys,
-    )
+    asset, window_end = run_attainment_scenario(instance, resources, alert_logs.routes, make_source)
+    figures = attainment_for(instance, asset.key, sla, window_end, check_keys=asset.check_keys)
     # Fresh for an hour after 01:00, 06:00 and 07:00: 3 of 24 hours.
     assert figures.freshness_attainment == pytest.approx(3 / 24)
     # Key check and column stability at 01:00, 06:00, 07:00; the key check failed once.

@@ -31,18 +31,12 @@ from platform_assets.warehouse.quoting import quote_identifier
 from platform_assets.warehouse.roles import ROLES, role_name
 from platform_assets.warehouse.session import WarehouseRole, WarehouseSession
 
-SCHEMAS: Final = (
-    "raw",
-    "bronze",
-    "ops",
-    "staging",
-    "intermediate",
-    "marts",
-    "silver",
-    "gold",
-    "reference",
-    "dashboards",
-)
+#: Where ingestion lands data and keeps its bookkeeping.
+LOADED_SCHEMAS: Final = ("raw", "bronze", "ops")
+#: The layers dbt and the Python transforms build.
+MODEL_SCHEMAS: Final = ("staging", "intermediate", "marts", "silver", "gold", "reference")
+
+SCHEMAS: Final = (*LOADED_SCHEMAS, *MODEL_SCHEMAS, "dashboards")
 
 
 @dataclass(frozen=True)
@@ -58,26 +52,17 @@ class Access:
 
 ACCESS: Final[Mapping[WarehouseRole, Access]] = {
     # ingestion: the landed data and its bookkeeping (quarantine, cursors, suppression)
-    "loader": Access(writes=("raw", "bronze", "ops")),
+    "loader": Access(writes=LOADED_SCHEMAS),
     # dbt and the Python transforms (the dashboard assets' tables of pages included); ops
     # for dbt's incremental-replace state tables
     "transformer": Access(
-        writes=(
-            "staging",
-            "intermediate",
-            "marts",
-            "silver",
-            "gold",
-            "reference",
-            "ops",
-            "dashboards",
-        ),
-        reads=("raw", "bronze", "ops", "reference"),
+        writes=(*MODEL_SCHEMAS, "ops", "dashboards"),
+        reads=(*LOADED_SCHEMAS, "reference"),
     ),
     # dashboards and people inside the platform team: everything after the raw layers,
     # where author names are pseudonymised; in ops only the quarantine's counts
     "analyst": Access(
-        reads=("staging", "intermediate", "marts", "silver", "gold", "reference", "dashboards"),
+        reads=(*MODEL_SCHEMAS, "dashboards"),
         enters=("ops",),
     ),
     # outside consumers: the gold models tagged `access: consumer`, whose personal
