@@ -64,7 +64,6 @@ RUN mkdir -p /opt/platform/dbt_project/logs /var/lib/platform /opt/dagster/dagst
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    PYTHONHASHSEED=0 \
     DBT_SEND_ANONYMOUS_USAGE_STATS=false \
     DAGSTER_HOME=/opt/dagster/dagster_home \
     PLATFORM_PROJECT_ROOT=/opt/platform \

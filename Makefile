@@ -10,9 +10,6 @@ BIN := $(VENV)/bin
 # dagster-dbt and the dbt asset find `dbt` on PATH: the venv's comes first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
-# Every process of a run plans its steps alike only with one hash seed
-# (platform_assets/definitions.py, _parallel_executor).
-export PYTHONHASHSEED ?= 0
 # Everything the platform writes locally lives under one data root (docs/environments.md).
 export PLATFORM_DATA_DIR ?= $(CURDIR)/data
 export PLATFORM_WAREHOUSE_PATH ?= $(PLATFORM_DATA_DIR)/warehouse.duckdb

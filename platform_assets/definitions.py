@@ -62,29 +62,6 @@ def domain_definitions(domains: ModuleType = platform_assets.domains) -> list[dg
     ]
 
 
-#: Python's hash seed, which every process of a run must share on the multiprocess executor.
-HASH_SEED_ENV = "PYTHONHASHSEED"
-
-
-def _parallel_executor() -> dg.ExecutorDefinition:
-    """The multiprocess executor, once every process of a run plans the same steps.
-
-    Dagster splits the dbt multi-asset into several steps where Python assets sit between
-    its models (``dbt_project_models_2``...), and numbers those steps in an order that
-    follows Python's string hashing. Each step process of the multiprocess executor plans
-    the run again: with a random hash seed per process, a step number can name another
-    subset of models there than in the run worker (seen: the column-stability checks of
-    models not built yet ran first and failed). A fixed seed, set before the processes
-    start (the Makefile, the image), makes the plans agree."""
-    if os.environ.get(HASH_SEED_ENV, "random") == "random":
-        raise RuntimeError(
-            f"{POSTGRES_URL_ENV} runs steps in parallel processes, which must plan the run "
-            f"alike: set {HASH_SEED_ENV}=0 in the environment that starts Dagster (`make` "
-            "and the container image do)"
-        )
-    return dg.multiprocess_executor
-
-
 def platform_definitions() -> dg.Definitions:
     """What every code location of the platform carries, whatever its domains."""
     warehouse_database, postgres_url = current_environment().warehouse_settings()
@@ -100,7 +77,7 @@ def platform_definitions() -> dg.Definitions:
             "dbt": PlatformDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable()),
         },
         executor=recording_run_workers(
-            _parallel_executor() if os.environ.get(POSTGRES_URL_ENV) else dg.in_process_executor
+            dg.multiprocess_executor if os.environ.get(POSTGRES_URL_ENV) else dg.in_process_executor
         ),
     )
 

@@ -85,9 +85,6 @@ os.environ.setdefault("PLATFORM_WAREHOUSE_PATH", str(Path(tempfile.mkdtemp()) / 
 # Everything else the platform writes locally (alert logs, backups) goes under the data
 # root: a temporary one, so no test writes into the project's data/.
 os.environ.setdefault("PLATFORM_DATA_DIR", tempfile.mkdtemp())
-# The code processes tests start on PostgreSQL run steps in parallel processes, which need
-# one hash seed (platform_assets/definitions.py); `make` sets it for the suite too.
-os.environ.setdefault("PYTHONHASHSEED", "0")
 os.environ.setdefault("PLATFORM_DASHBOARDS_DIR", tempfile.mkdtemp())
 # A smaller demo window keeps the end-to-end runs of the suite quick.
 os.environ.setdefault("PLATFORM_DORA_DEMO_DAYS", "30")
