@@ -41,7 +41,7 @@ from platform_assets.audit.scorecard_asset import stage_scorecard
 from platform_assets.deployment import deployed
 from platform_assets.environments import current_environment
 from platform_assets.integrations.dbt.assets import (
-    build_dbt_column_stability_check,
+    build_dbt_column_stability_checks,
     dbt_project_models,
 )
 from platform_assets.integrations.dbt.project import dbt_executable, dbt_project
@@ -67,7 +67,7 @@ def platform_definitions() -> dg.Definitions:
     warehouse_database, postgres_url = current_environment().warehouse_settings()
     return dg.Definitions(
         assets=[dbt_project_models, stage_scorecard],
-        asset_checks=[build_dbt_column_stability_check(dbt_project_models)],
+        asset_checks=build_dbt_column_stability_checks(dbt_project_models),
         sensors=[build_alert_sensor(), build_dead_run_sensor()],
         resources={
             "warehouse": Warehouse(database=warehouse_database, postgres_url=postgres_url),

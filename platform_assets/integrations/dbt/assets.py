@@ -13,6 +13,7 @@ from dagster_dbt import DbtCliEventMessage, dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 
 from platform_assets.checks.column_stability import (
+    COLUMN_STABILITY_CHECK_NAME,
     column_stability_result,
     column_stability_spec,
     columns_of,
@@ -175,44 +176,55 @@ def _staged_keys(assets_def: dg.AssetsDefinition, minimum: DeliveryStage) -> lis
     return staged
 
 
-def build_dbt_column_stability_check(assets_def: dg.AssetsDefinition) -> dg.AssetChecksDefinition:
-    """Column stability for every Beta and GA model: compares the columns recorded by a
-    model's latest materialization with those of the one before."""
-    staged = _staged_keys(assets_def, DeliveryStage.BETA)
-    stages = dict(staged)
+def build_dbt_column_stability_checks(
+    assets_def: dg.AssetsDefinition,
+) -> list[dg.AssetChecksDefinition]:
+    """Column stability for every Beta and GA model, one check definition per model:
+    compares the columns recorded by a model's latest materialization with those of the
+    one before.
 
+    Not one multi-asset check over every model: Dagster splits such a check into a step
+    per group of models built between Python assets (``..._2``, ``..._3``), and numbers
+    those steps in an order that is not the same from one process to the next (a
+    definition of checks alone has no asset key to sort by). The multiprocess executor
+    plans the run again in each step's process, where a step number then named another
+    group's checks: on PostgreSQL they ran before their models were built, and failed."""
+    return [
+        _column_stability_check(key, stage)
+        for key, stage in _staged_keys(assets_def, DeliveryStage.BETA)
+    ]
+
+
+def _column_stability_check(key: dg.AssetKey, stage: DeliveryStage) -> dg.AssetChecksDefinition:
     @dg.multi_asset_check(
-        specs=[column_stability_spec(key, stage) for key, stage in staged],
-        name="dbt_column_stability",
-        can_subset=True,
+        specs=[column_stability_spec(key, stage)],
+        name=f"{key.to_python_identifier()}_column_stability",
     )
     def dbt_column_stability(context: dg.AssetCheckExecutionContext) -> Iterator[Any]:
-        for check_key in context.selected_asset_check_keys:
-            key = check_key.asset_key
-            records = context.instance.fetch_materializations(
-                dg.AssetRecordsFilter(asset_key=key), limit=2
-            ).records
-            recorded = []
-            for record in records:
-                materialization = record.asset_materialization
-                schema = (
-                    metadata_value(materialization.metadata, COLUMN_SCHEMA_KEY)
-                    if materialization
-                    else None
-                )
-                recorded.append(columns_of(schema) if isinstance(schema, dg.TableSchema) else None)
-            current = recorded[0] if recorded else None
-            if current is None:
-                yield dg.AssetCheckResult(
-                    asset_key=key,
-                    check_name=check_key.name,
-                    passed=False,
-                    severity=stages[key].check_severity,
-                    description="No materialization records this model's columns yet: "
-                    "materialize it, then the check compares successive column sets.",
-                )
-                continue
-            previous = recorded[1] if len(recorded) > 1 else None
-            yield column_stability_result(previous, current, stage=stages[key], asset_key=key)
+        records = context.instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=key), limit=2
+        ).records
+        recorded = []
+        for record in records:
+            materialization = record.asset_materialization
+            schema = (
+                metadata_value(materialization.metadata, COLUMN_SCHEMA_KEY)
+                if materialization
+                else None
+            )
+            recorded.append(columns_of(schema) if isinstance(schema, dg.TableSchema) else None)
+        current = recorded[0] if recorded else None
+        if current is None:
+            yield dg.AssetCheckResult(
+                asset_key=key,
+                check_name=COLUMN_STABILITY_CHECK_NAME,
+                passed=False,
+                severity=stage.check_severity,
+                description="No materialization records this model's columns yet: "
+                "materialize it, then the check compares successive column sets.",
+            )
+            return
+        previous = recorded[1] if len(recorded) > 1 else None
+        yield column_stability_result(previous, current, stage=stage, asset_key=key)
 
     return dbt_column_stability
