@@ -149,11 +149,9 @@ def main() -> None:
                 postgres_seconds.append(single)
                 print(f"round {attempt}: duckdb {duckdb_seconds[-1]} s, "
                       f"postgres {single} s", flush=True)  # fmt: skip
-            started = time.perf_counter()
             each = _postgres_runs(server, folder / "together", demo, CONCURRENT_RUNS)
-            concurrent.append(
-                {"wall_seconds": round(time.perf_counter() - started, 2), "each_seconds": each}
-            )
+            # started together (their set-up is not timed): the last one to end
+            concurrent.append({"wall_seconds": max(each), "each_seconds": each})
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     postgres = statistics.median(postgres_seconds)
