@@ -43,6 +43,16 @@ explicit_change_sets as (
         on change_sets.deployment_id = deployments.deployment_id
 ),
 
+-- The (deployment, repository) pairs the source gave a change set for, joined rather
+-- than probed with a correlated exists: PostgreSQL runs such an exists once per series
+-- row over the whole change-set list, which at a million deployment commits is hours.
+explicit_pairs as (
+    select distinct
+        deployment_id,
+        repo
+    from explicit_change_sets
+),
+
 landings as (
     select
         repo,
@@ -95,22 +105,20 @@ series as (
 
 series_windows as (
     select
-        *,
+        series.*,
         -- the furthest point any earlier deployment of the series reached: a rollback to an
         -- older commit must not make the next deployment re-ship what already went live
-        max(shipped_up_to) over (
-            partition by service, repo
-            order by finished_at, deployment_id
+        max(series.shipped_up_to) over (
+            partition by series.service, series.repo
+            order by series.finished_at, series.deployment_id
             rows between unbounded preceding and 1 preceding
         ) as previously_shipped_up_to,
-        exists(
-            select 1
-            from explicit_change_sets
-            where
-                explicit_change_sets.deployment_id = series.deployment_id
-                and explicit_change_sets.repo = series.repo
-        ) as has_explicit_change_set
+        explicit_pairs.deployment_id is not null as has_explicit_change_set
     from series
+    left join explicit_pairs
+        on
+            series.deployment_id = explicit_pairs.deployment_id
+            and series.repo = explicit_pairs.repo
 ),
 {%- else %}
 member_facts as (
@@ -248,16 +256,14 @@ series_windows as (
                 rows between unbounded preceding and 1 preceding
             )
         ) as previously_shipped_up_to,
-        exists (
-            select 1
-            from explicit_change_sets
-            where explicit_change_sets.deployment_id = recomputed_members.deployment_id
-              and explicit_change_sets.repo = recomputed_members.repo
-        ) as has_explicit_change_set
+        explicit_pairs.deployment_id is not null as has_explicit_change_set
     from recomputed_members
     left join untouched_start
         on recomputed_members.service = untouched_start.service
         and recomputed_members.repo = untouched_start.repo
+    left join explicit_pairs
+        on recomputed_members.deployment_id = explicit_pairs.deployment_id
+        and recomputed_members.repo = explicit_pairs.repo
 ),
 
 replaced_members as (

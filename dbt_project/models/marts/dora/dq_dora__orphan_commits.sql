@@ -114,10 +114,16 @@ orphan_root_causes as (
         incident_id as referenced_by,
         cast(null as varchar) as repo,
         root_cause_sha as sha
-    from {{ ref('stg_dora__incidents') }}
+    from {{ ref('stg_dora__incidents') }} as incidents
     where
         root_cause_sha is not null
-        and root_cause_sha not in (select commits.sha from commits)
+        -- not exists, not `not in`: PostgreSQL plans `not in (subquery)` as a subplan
+        -- scanned once per incident when the commits do not fit in work_mem (12 minutes
+        -- at a million deployment commits); `not exists` is an anti join on both.
+        and not exists (
+            select 1 from commits
+            where commits.sha = incidents.root_cause_sha
+        )
     {%- if state.incremental %}
         and ('incident_root_cause', incident_id) in (
             select reference_kind, referenced_by from replaced_references
