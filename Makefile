@@ -73,13 +73,16 @@ $(DBT_MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 # The instance's dagster.yaml for the environment (PLATFORM_ENV), written every time: the
 # project's dagster.yaml, plus PostgreSQL storage when PLATFORM_POSTGRES_URL (or
 # PLATFORM_DAGSTER_POSTGRES_URL) is set. Then, on a PostgreSQL warehouse, its schemas,
-# roles and grants (idempotent; on DuckDB it says there is nothing to set up). Also
-# tightens a Dagster home an older checkout left readable by everyone.
+# roles and grants (idempotent; on DuckDB it says there is nothing to set up), and the
+# warehouse migrated to the code's head revision (docs/migrations.md), so `make run` on an
+# existing warehouse upgrades it. Also tightens a Dagster home an older checkout left
+# readable by everyone.
 instance: install
 	mkdir -p -m 700 "$(DAGSTER_HOME)"
 	$(BIN)/platform-assets instance config --output "$(DAGSTER_HOME)/dagster.yaml"
 	chmod -R go-rwx "$(DAGSTER_HOME)"
 	$(BIN)/platform-assets warehouse setup
+	$(BIN)/platform-assets migrate upgrade
 
 clean:
 	rm -rf data .dagster_home dbt_project/target dbt_project/logs

@@ -38,6 +38,11 @@ import dagster as dg
 
 import platform_assets.domains
 from platform_assets.audit.scorecard_asset import stage_scorecard
+from platform_assets.backup.asset import (
+    platform_backup,
+    platform_backup_job,
+    platform_backup_schedule,
+)
 from platform_assets.deployment import deployed
 from platform_assets.environments import current_environment
 from platform_assets.integrations.dbt.assets import (
@@ -75,9 +80,11 @@ def platform_definitions() -> dg.Definitions:
     """What every code location of the platform carries, whatever its domains."""
     warehouse_database, postgres_url = current_environment().warehouse_settings()
     return dg.Definitions(
-        assets=[dbt_project_models, stage_scorecard],
+        assets=[dbt_project_models, stage_scorecard, platform_backup],
         asset_checks=build_dbt_column_stability_checks(dbt_project_models),
         sensors=[build_alert_sensor(), build_dead_run_sensor()],
+        jobs=[platform_backup_job],
+        schedules=[platform_backup_schedule],
         resources={
             "warehouse": Warehouse(database=warehouse_database, postgres_url=postgres_url),
             "warehouse_io_manager": WarehouseIOManager(

@@ -9,7 +9,8 @@ when ``PLATFORM_POSTGRES_URL`` is set, else on the DuckDB file ``PLATFORM_WAREHO
 (an option on the command line wins over the environment). On PostgreSQL the pseudonym key
 must be ``PLATFORM_PII_HMAC_KEY``: there is no file beside the warehouse to keep one in.
 Exit 0 done, 1 the request cannot be met (no such customer, a broken log, a bad retention
-config), 2 a configuration problem (no usable pseudonym key).
+config), 2 a configuration problem (no usable pseudonym key, a warehouse behind the code's
+migrations).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def _erase(args: argparse.Namespace) -> int:
     from platform_assets.integrations.dbt.pii_key import PiiKeyError, pii_hmac_key
     from platform_assets.privacy.erasure import ErasureError, erase_customer
     from platform_assets.privacy.erasure_log import verify_erasure_log
+    from platform_assets.warehouse.migrations.guard import WarehouseBehind
 
     warehouse = _warehouse(args)
     if args.verify_log:
@@ -73,7 +75,7 @@ def _erase(args: argparse.Namespace) -> int:
             reason=args.reason.strip(),
             dry_run=args.dry_run,
         )
-    except PiiKeyError as error:
+    except (PiiKeyError, WarehouseBehind) as error:
         print(f"platform-assets erase: {error}", file=sys.stderr)
         return 2
     except ErasureError as error:

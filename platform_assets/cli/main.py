@@ -7,6 +7,9 @@ platform-assets docs [--check]
 platform-assets runs recover
 platform-assets erase (--customer-key KEY | --email ADDRESS | --verify-log) [--dry-run]
 platform-assets retention purge [--dry-run]
+platform-assets backup [--keep N] | backup list | restore (BACKUP_ID | --latest) [--force]
+platform-assets migrate (upgrade [REV] | downgrade REV | current | history)
+platform-assets telemetry tail [-n N]
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from platform_assets.cli.backup import add_backup_commands
 from platform_assets.cli.erasure import add_erasure_commands
 from platform_assets.cli.evaluation import (
     EvaluationError,
@@ -27,8 +31,10 @@ from platform_assets.cli.evaluation import (
     routes_path,
 )
 from platform_assets.cli.instance import add_instance_commands
+from platform_assets.cli.migrate import add_migrate_commands
 from platform_assets.cli.warehouse import add_warehouse_commands
 from platform_assets.settings import PROJECT_ROOT, waivers_path
+from platform_assets.telemetry.cli import add_telemetry_commands
 
 
 def _audit(args: argparse.Namespace) -> int:
@@ -143,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_erasure_commands(commands)
     add_instance_commands(commands)
     add_warehouse_commands(commands)
+    add_migrate_commands(commands)
+    add_backup_commands(commands)
+    add_telemetry_commands(commands)
     return parser
 
 

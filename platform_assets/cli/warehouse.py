@@ -1,7 +1,7 @@
 """``platform-assets warehouse setup``: the PostgreSQL warehouse's schemas, roles and
 grants (docs/warehouse-roles.md).
 
-platform-assets warehouse setup [--postgres-url URL]
+platform-assets warehouse setup [--postgres-url URL]   (then migrates it to head)
 platform-assets warehouse export-consumer PATH [--warehouse PATH]
 
 The URL defaults to ``PLATFORM_POSTGRES_URL`` and must name an administrator login (a
@@ -28,8 +28,9 @@ from platform_assets.settings import POSTGRES_URL_ENV, resolve_path, warehouse_p
 def _setup(args: argparse.Namespace) -> int:
     # imported here, as main.py does, so `platform-assets --help` does not load Dagster
     from adbc_driver_manager import Error as DatabaseError
+    from sqlalchemy.exc import DBAPIError
 
-    from platform_assets.integrations.postgres.grants import SCHEMAS, set_up_warehouse
+    from platform_assets.integrations.postgres.grants import SCHEMAS, set_up_and_migrate
     from platform_assets.warehouse import Warehouse
     from platform_assets.warehouse.roles import ROLES, role_name
 
@@ -44,9 +45,8 @@ def _setup(args: argparse.Namespace) -> int:
         )
         return 0
     try:
-        with warehouse.transaction() as session:
-            statements = set_up_warehouse(session)
-    except DatabaseError as error:
+        statements = set_up_and_migrate(warehouse)
+    except (DatabaseError, DBAPIError) as error:
         print(
             f"platform-assets warehouse setup: {warehouse.description} refused the setup: "
             f"{str(error).strip()}\n"

@@ -5,6 +5,7 @@ the builder of raw assets (``raw_asset``, imported from its module: it needs the
 and the warehouse, which a connector does not)."""
 
 from platform_assets.ingestion.connector import (
+    AcceptsAnyCursor,
     Connector,
     RecordBatch,
     Records,
@@ -35,6 +36,7 @@ __all__ = [
     "DEFAULT_MAX_PAGES",
     "LINEAGE_COLUMNS",
     "QUARANTINE_TABLE",
+    "AcceptsAnyCursor",
     "ColumnKind",
     "Connector",
     "ConnectorFactory",

@@ -83,3 +83,19 @@ class Connector(Protocol):
     def extract(self, entity: str, cursor: str | None) -> Iterator[RecordBatch]:
         """Records of ``entity`` newer than ``cursor`` (all of them when None)."""
         ...
+
+    def check_cursor(self, entity: str, cursor: str) -> str | None:
+        """Why the stored ``cursor`` of ``entity`` cannot be read from (garbage, the
+        wrong shape, a time in the future, a link to another table or host), or None.
+        ``ingest`` asks before extracting and, on a problem, reads everything again
+        (``extract(entity, None)``), whose snapshots reconcile what the bad cursor
+        hid. A connector without a cursor shape takes ``AcceptsAnyCursor``'s."""
+        ...
+
+
+class AcceptsAnyCursor:
+    """The ``check_cursor`` of a connector that keeps no cursor, or re-reads whatever
+    cursor it is given: no string can mislead it, so there is nothing to recover from."""
+
+    def check_cursor(self, entity: str, cursor: str) -> str | None:
+        return None

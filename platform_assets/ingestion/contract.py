@@ -43,6 +43,11 @@ LINEAGE_COLUMNS: Final = (SOURCE_COLUMN, LOADED_AT_COLUMN, RUN_ID_COLUMN)
 DELETED_AT_COLUMN: Final = "_deleted_at"
 ROW_HASH_COLUMN: Final = "_row_hash"
 OPTIONAL_LINEAGE_COLUMNS: Final = (ROW_HASH_COLUMN, DELETED_AT_COLUMN)
+#: The fields of a record that its contract does not know, as a JSON object (NULL when it
+#: has none): a column a source adds is kept until a migration and the contract adopt it
+#: (docs/schema-evolution.md). Last, so a table the migration altered has the order of
+#: one created anew.
+EXTRAS_COLUMN: Final = "_extras"
 
 UTC_TIMESTAMP: Final = pl.Datetime("us", "UTC")
 
@@ -154,7 +159,7 @@ class TableContract:
     @property
     def lineage_columns(self) -> tuple[str, ...]:
         """The loader-written columns of this table, in table order."""
-        return LINEAGE_COLUMNS + tuple(
+        opted = tuple(
             name
             for name, opted in (
                 (ROW_HASH_COLUMN, self.row_hash),
@@ -162,6 +167,7 @@ class TableContract:
             )
             if opted
         )
+        return (*LINEAGE_COLUMNS, *opted, EXTRAS_COLUMN)
 
     def polars_schema(self) -> pl.Schema:
         """The landed batch's schema: data columns, then lineage columns."""
@@ -171,6 +177,7 @@ class TableContract:
             RUN_ID_COLUMN: pl.String(),
             ROW_HASH_COLUMN: pl.String(),
             DELETED_AT_COLUMN: UTC_TIMESTAMP,
+            EXTRAS_COLUMN: pl.String(),
         }
         return pl.Schema(
             [(c.name, c.kind.polars_type) for c in self.columns]
@@ -192,6 +199,7 @@ class TableContract:
             columns.append(f"{quote_identifier(ROW_HASH_COLUMN)} VARCHAR NOT NULL")
         if self.soft_deletes:
             columns.append(f"{quote_identifier(DELETED_AT_COLUMN)} TIMESTAMPTZ")
+        columns.append(f"{quote_identifier(EXTRAS_COLUMN)} VARCHAR")
         key = ", ".join(quote_identifier(c) for c in self.key)
         return (
             f"create table if not exists {self.sql_name} "
@@ -207,7 +215,7 @@ class TableContract:
         columns = [
             _column_spec(name, column)
             for name, column in resolved.columns.items()
-            if name not in LINEAGE_COLUMNS + OPTIONAL_LINEAGE_COLUMNS
+            if name not in (*LINEAGE_COLUMNS, *OPTIONAL_LINEAGE_COLUMNS, EXTRAS_COLUMN)
         ]
         orderings = tuple(
             ColumnOrder(check.statistics["earlier"], check.statistics["later"])

@@ -6,8 +6,11 @@ window leaves the table byte-for-byte equal. A column the batch did not carry at
 neither compared nor updated, so a file without an optional column keeps what the
 warehouse holds. Quarantine rows are inserted once per (source, entity, record key,
 reason) and marked resolved when the record later lands; the cursor is written only when
-it moves. If anything fails, nothing of the load is kept and the cursor stays where it
-was, so the next run fetches the same records again and completes.
+it moves. The batch's schema drift (``schema_drift``) is recorded in the same
+transaction. ``_extras`` is compared and updated like a data column, except when no
+record of the batch carried an unknown field (it then says nothing about the stored
+rows). If anything fails, nothing of the load is kept and the cursor stays where it was,
+so the next run fetches the same records again and completes.
 
 The load runs as the warehouse's ``loader`` role and writes the same rows, counts and
 hashes on DuckDB and PostgreSQL; the merge statement itself differs (PostgreSQL 15 has
@@ -24,6 +27,7 @@ import polars as pl
 
 from platform_assets.ingestion.contract import (
     DELETED_AT_COLUMN,
+    EXTRAS_COLUMN,
     LINEAGE_COLUMNS,
     LOADED_AT_COLUMN,
     ROW_HASH_COLUMN,
@@ -32,13 +36,15 @@ from platform_assets.ingestion.contract import (
     UTC_TIMESTAMP,
     TableContract,
 )
-from platform_assets.ingestion.ops_tables import CURSORS_TABLE, QUARANTINE_TABLE, create_ops_tables
+from platform_assets.ingestion.ops_tables import CURSORS_TABLE, QUARANTINE_TABLE
 from platform_assets.ingestion.record_key import record_key_sql
 from platform_assets.ingestion.row_hash import with_row_hash
+from platform_assets.ingestion.schema_drift import drift_events, record_drift
 from platform_assets.ingestion.soft_deletes import Deletions, apply_soft_deletes
 from platform_assets.ingestion.validation import ValidatedBatch
 from platform_assets.warehouse import Warehouse, WarehouseSession, quote_identifier
 from platform_assets.warehouse.dialect import create_schema_sql
+from platform_assets.warehouse.migrations.guard import ensure_current
 
 
 @dataclass(frozen=True)
@@ -88,10 +94,10 @@ INCOMING_ROWS = "incoming_rows"
 def load(warehouse: Warehouse, request: LoadRequest) -> LoadCounts:
     contract = request.contract
     landed = request.landed_rows
+    ensure_current(warehouse)
     with warehouse.transaction(role="loader") as session:
         session.execute(create_schema_sql(contract.schema, session.dialect))
         session.execute(contract.create_table_sql())
-        create_ops_tables(session)
         inserted = updated = resolved = 0
         if landed.height:
             session.register(INCOMING_ROWS, landed)
@@ -109,6 +115,14 @@ def load(warehouse: Warehouse, request: LoadRequest) -> LoadCounts:
         if landed.height:
             session.unregister(INCOMING_ROWS)
         quarantined_new = _quarantine(session, request)
+        record_drift(
+            session,
+            drift_events(contract, request.batch),
+            source=request.source,
+            entity=contract.entity,
+            run_id=request.run_id,
+            seen_at=request.loaded_at,
+        )
         if request.cursor is not None:
             session.execute(
                 f"insert into {CURSORS_TABLE} as c values (?, ?, ?, ?, ?) "
@@ -147,6 +161,8 @@ def _merge(session: WarehouseSession, request: LoadRequest) -> tuple[int, int]:
         )
         return request.landed_rows.height, 0
     absent = request.batch.absent_columns
+    if not request.batch.added_columns:
+        absent |= {EXTRAS_COLUMN}
     if contract.row_hash and absent & set(contract.column_names):
         session.register(INCOMING_ROWS, _with_merged_row_hash(session, request))
     if session.dialect == "postgres":
@@ -230,12 +246,18 @@ def _table_columns(contract: TableContract) -> list[str]:
 
 
 def _updated_columns(contract: TableContract, absent: frozenset[str]) -> list[str]:
-    """The data columns a matched row compares and updates: a column absent from the
-    whole batch (a file without it) says nothing about the stored values, so it must not
-    overwrite them with NULL. ``_row_hash`` is not compared (it changes exactly when the
+    """The data columns (and ``_extras``) a matched row compares and updates: a column
+    absent from the whole batch (a file without it) says nothing about the stored values,
+    so it must not overwrite them with NULL. ``_extras`` is compared so that a field a
+    source adds reaches the rows it already sent; it is not hashed, since the hash stands
+    for the contract's data. ``_row_hash`` is not compared (it changes exactly when the
     data does) but written with the row (``incoming_rows`` carries the hash of the row as
     merged); ``_deleted_at`` is the soft deletes' to set."""
-    return [c for c in contract.column_names if c not in contract.key and c not in absent]
+    return [
+        c
+        for c in [*contract.column_names, EXTRAS_COLUMN]
+        if c not in contract.key and c not in absent
+    ]
 
 
 def _merge_sql(contract: TableContract, absent: frozenset[str]) -> str:

@@ -4,15 +4,17 @@ The asset asks its source resource (a ``ConnectorSource``, under the resource ke
 domain names) for the connector of its table, and ``ingest`` lands the new records
 (merge, quarantine and cursor in one transaction) in the ``warehouse``. It returns the
 batch it loaded, which the staged-asset wrapper validates against the table's Pandera
-model; the ingestion report becomes the materialization's metadata, and the share of
-records quarantined its ``quarantine_rate`` check. Above the stage's limit a Beta or GA
-load fails, not retried: a source that sends bad records sends them again. Run config
+model; the ingestion report becomes the materialization's metadata, the share of records
+quarantined its ``quarantine_rate`` check and a change in the source's shape its
+``schema_drift`` check. Above the stage's limit a Beta or GA load fails, not retried: a
+source that sends bad records sends them again. Run config
 ``full_refresh: true`` re-reads the whole window; ``advance_past_quarantine: true`` lets
 the cursor pass quarantined records.
 """
 
 # No `from __future__ import annotations`: Dagster resolves the parameter annotations of
 # the wrapped function (config) at definition time, outside this module.
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -23,12 +25,16 @@ from platform_assets.ingestion.contract import TableContract
 from platform_assets.ingestion.failure import SourceError
 from platform_assets.ingestion.quarantine_rate import quarantine_rate_result, quarantine_rate_spec
 from platform_assets.ingestion.runner import IngestionFailed, ingest
+from platform_assets.ingestion.schema_drift import drift_seen_in_run
+from platform_assets.ingestion.schema_drift_check import schema_drift_result, schema_drift_spec
 from platform_assets.ingestion.source_registry import ConnectorSource
 from platform_assets.integrations.pandera import PanderaSchema
 from platform_assets.staged_assets import LoadedBatch, staged_asset
 from platform_assets.stages import DeliveryStage, Sla
 from platform_assets.stages.contract_metadata import ACCESS_TAG
 from platform_assets.stages.stage_defaults import quarantine_limit
+from platform_assets.telemetry.record import UNEXPECTED_ERROR, StepIdentity, StepRecord
+from platform_assets.telemetry.sink import emit
 from platform_assets.warehouse import Warehouse
 
 RAW_LAYER: Final = "raw"
@@ -91,16 +97,38 @@ def raw_table_asset(
         name=table,
         description=description,
         tags={ACCESS_TAG: RAW_ACCESS},
-        extra_check_specs=[quarantine_rate_spec(asset_key, limit.max_share)],
+        extra_check_specs=[
+            quarantine_rate_spec(asset_key, limit.max_share),
+            schema_drift_spec(asset_key),
+        ],
         # Keys, not typed parameters: the source's resource key is the domain's choice.
         required_resource_keys={landing.source_key, WAREHOUSE_KEY},
     )
     def raw_table(context: dg.AssetExecutionContext, config: RawIngestionConfig) -> LoadedBatch:
         source: ConnectorSource = getattr(context.resources, landing.source_key)
         warehouse: Warehouse = getattr(context.resources, WAREHOUSE_KEY)
-        if landing.preflight is not None:
-            landing.preflight(stage)
+        step = StepIdentity.of(context)
+        started = time.perf_counter()
+
+        def failed_before_report(category: str, error: str) -> StepRecord:
+            """The telemetry line of a step that failed with no ingestion report: the
+            source could not be opened, or the load was refused before it started. The
+            connector's source id is not known then; the source's resource key stands
+            for it."""
+            return StepRecord.for_step(
+                step,
+                event="step_failed",
+                kind="ingestion",
+                source=landing.source_key,
+                sink=f"{warehouse.dialect}:{contract.qualified_name}",
+                duration_seconds=round(time.perf_counter() - started, 3),
+                failure_category=category,
+                error=error,
+            )
+
         try:
+            if landing.preflight is not None:
+                landing.preflight(stage)
             with source.open_connector(table) as connector:
                 report, landed = ingest(
                     connector,
@@ -117,21 +145,37 @@ def raw_table_asset(
                     advance_past_quarantine=config.advance_past_quarantine,
                 )
         except IngestionFailed as failure:
+            emit(failure.report.step_record(step, "step_failed"), context.log)
             raise dg.Failure(
                 description=f"{contract.qualified_name}: {failure}",
                 metadata=failure.report.metadata(),
                 allow_retries=failure.report.failure_category.transient,
             ) from failure
         except SourceError as error:
+            emit(failed_before_report(error.category.value, str(error)), context.log)
             raise dg.Failure(
                 description=f"{contract.qualified_name}: {error}",
                 metadata={"failure_category": dg.MetadataValue.text(error.category.value)},
                 allow_retries=error.category.transient,
             ) from error
+        except Exception as error:
+            # Only the exception's type: an unclassified message may quote a record's
+            # values. The step's log has the whole traceback.
+            emit(failed_before_report(UNEXPECTED_ERROR, type(error).__name__), context.log)
+            raise
+        emit(report.step_record(step, "step_succeeded"), context.log)
         return LoadedBatch(
             frame=landed,
             metadata=report.metadata(),
-            check_results=[quarantine_rate_result(report, asset_key, limit.max_share)],
+            check_results=[
+                quarantine_rate_result(report, asset_key, limit.max_share),
+                schema_drift_result(
+                    drift_seen_in_run(
+                        warehouse, source=report.source, entity=table, run_id=context.run.run_id
+                    ),
+                    asset_key,
+                ),
+            ],
         )
 
     return raw_table

@@ -1,4 +1,5 @@
-"""What one ingestion did, as materialization metadata and as a structured log line.
+"""What one ingestion did, as materialization metadata, as a structured log line and as
+the step's run telemetry line (``platform_assets.telemetry``).
 
 Numeric values are emitted as numeric metadata, so the asset page plots them over time
 (rows loaded, quarantined, retries) with no extra work.
@@ -16,6 +17,8 @@ import polars as pl
 
 from platform_assets.ingestion.failure import FailureCategory
 from platform_assets.ingestion.http_client import RequestStats
+from platform_assets.ingestion.redaction import redact_token_shapes
+from platform_assets.telemetry.record import StepEvent, StepIdentity, StepRecord
 
 QUARANTINE_SAMPLE_SIZE = 5
 #: Reasons named in a failure message: enough to act on, short enough to read.
@@ -44,6 +47,19 @@ class IngestionReport:
     """Rows marked deleted: reported deleted by the source, or missing from a re-read."""
     restored: int = 0
     """Rows marked deleted earlier that the source returned again."""
+    staged: int = 0
+    """Rows handed to the merge: validated, deduplicated and not suppressed."""
+    deleted: int = 0
+    """Rows removed outright. A load never hard-deletes (only retention and erasure do),
+    so this stays 0 for ingestion; it is reported so every step has the same counts."""
+    columns_added: int = 0
+    """Source columns the contract does not know, kept in ``_extras`` (schema drift)."""
+    columns_removed: int = 0
+    """Contract columns the source stopped sending (schema drift)."""
+    rows_retyped: int = 0
+    """Rows quarantined because a column's type changed at the source."""
+    cursor_recovery: str | None = None
+    """Why the stored cursor was discarded for a full re-read, when it was unusable."""
     table_rows: int | None = None
     requests: RequestStats = field(default_factory=RequestStats)
     failure_category: FailureCategory = FailureCategory.NONE
@@ -101,7 +117,14 @@ class IngestionReport:
             "cursor_before": self.cursor_before,
             "cursor_after": self.cursor_after,
             "rows_extracted": self.extracted,
+            "rows_staged": self.staged,
             "rows_loaded": self.loaded,
+            "rows_deleted": self.deleted,
+            "rows_final": self.table_rows,
+            "columns_added": self.columns_added,
+            "columns_removed": self.columns_removed,
+            "rows_retyped": self.rows_retyped,
+            "cursor_recovery": self.cursor_recovery,
             "rows_inserted": self.inserted,
             "rows_updated": self.updated,
             "rows_unchanged": self.unchanged,
@@ -127,6 +150,30 @@ class IngestionReport:
 
     def log_line(self, event: str) -> str:
         return json.dumps({"event": event, **self.fields()}, default=str, sort_keys=True)
+
+    def step_record(self, step: StepIdentity, event: StepEvent) -> StepRecord:
+        """The step's telemetry line: the same counts as ``fields()``, under the names
+        every kind of step shares. ``rows_final`` is unknown when the load failed."""
+        return StepRecord.for_step(
+            step,
+            event=event,
+            kind="ingestion",
+            source=self.source,
+            sink=self.sink,
+            duration_seconds=round(self.duration_seconds, 3),
+            failure_category=self.failure_category.value,
+            error=redact_token_shapes(self.error) if self.error else None,
+            rows_extracted=self.extracted,
+            rows_staged=self.staged,
+            rows_loaded=self.loaded,
+            rows_final=self.table_rows,
+            rows_inserted=self.inserted,
+            rows_updated=self.updated,
+            rows_deleted=self.deleted,
+            rows_soft_deleted=self.soft_deleted,
+            rows_quarantined=self.quarantined,
+            request_retries=self.requests.retries,
+        )
 
     def metadata(self) -> dict[str, dg.MetadataValue]:
         values = self.fields()

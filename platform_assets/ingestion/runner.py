@@ -68,7 +68,12 @@ def ingest(
     once it is fixed; ``advance_past_quarantine`` moves past it anyway (a record that will
     never be fixed must not pin the cursor). When more than ``max_quarantined_share`` of
     the records are quarantined, only the quarantine rows are written and the ingestion
-    fails. Raises IngestionFailed, after logging it, when nothing could be landed."""
+    fails. Raises IngestionFailed, after logging it, when nothing could be landed.
+
+    A stored cursor the connector cannot read from (``Connector.check_cursor``) is
+    treated as no cursor: the full re-read's snapshots soft-delete what it no longer
+    returns, and ``report.cursor_recovery`` says why. A load never removes a row (deletes
+    are soft; only retention and erasure remove rows), so ``report.deleted`` stays 0."""
     entity = contract.entity
     if entity not in connector.entities:
         raise ValueError(f"connector {connector.source_id!r} does not provide {entity!r}")
@@ -85,7 +90,11 @@ def ingest(
     stats_before = connector.request_stats.copy()
     try:
         check_table(warehouse, contract)
-        batches = list(connector.extract(entity, None if full_refresh else stored_cursor))
+        report.cursor_recovery = _cursor_problem(connector, entity, stored_cursor, full_refresh)
+        if report.cursor_recovery is not None:
+            log.error(report.log_line("ingestion.cursor_unusable"))
+        reread = full_refresh or report.cursor_recovery is not None
+        batches = list(connector.extract(entity, None if reread else stored_cursor))
         report.requests = connector.request_stats.since(stats_before)
         batches, report.suppressed = drop_suppressed(
             warehouse, connector.source_id, contract, batches
@@ -102,6 +111,9 @@ def ingest(
         )
         report.extracted = validated.extracted + report.suppressed
         report.duplicates = validated.duplicates
+        report.columns_added = len(validated.added_columns)
+        report.columns_removed = len(validated.absent_columns)
+        report.rows_retyped = validated.rows_retyped
         report.note_quarantine(validated.quarantined)
         over_limit = (
             max_quarantined_share is not None and report.quarantined_share > max_quarantined_share
@@ -121,6 +133,7 @@ def ingest(
                 "first batch that has any, so the next run reads them again; fix them at "
                 "the source, or run with advance_past_quarantine: true to move past them"
             )
+        report.staged = validated.rows.height
         request = LoadRequest(
             contract=contract,
             batch=validated,
@@ -169,6 +182,24 @@ def ingest(
     report.duration_seconds = time.perf_counter() - started
     log.info(report.log_line("ingestion.loaded"))
     return report, request.landed_rows
+
+
+def _cursor_problem(
+    connector: Connector, entity: str, stored: str | None, full_refresh: bool
+) -> str | None:
+    """Why the stored cursor cannot be used, phrased for the report and the error log
+    (None: it can, or it is not used at all). Checked before any request, so a bad
+    cursor costs a full re-read and never a failed run."""
+    if stored is None or full_refresh:
+        return None
+    problem = connector.check_cursor(entity, stored)
+    if problem is None:
+        return None
+    return (
+        f"{problem}; the stored cursor was discarded and {entity} is read again in full "
+        "(where that read is a snapshot, rows it no longer returns are soft-deleted), and "
+        "the new cursor replaces it. See docs/runbooks/warehouse-recovery.md"
+    )
 
 
 def _last_cursor(batches: Sequence[RecordBatch]) -> str | None:

@@ -17,12 +17,12 @@ import polars as pl
 
 from platform_assets.ingestion.connector import RecordBatch, Records
 from platform_assets.ingestion.contract import TableContract
-from platform_assets.ingestion.ops_tables import ops_table_exists
 from platform_assets.ingestion.record_key import record_keys
 from platform_assets.integrations.dbt.pii_key import pii_hmac_key
 from platform_assets.privacy.keyed_digest import record_key_digest
 from platform_assets.privacy.suppression_list import SUPPRESSION_TABLE
 from platform_assets.warehouse import Warehouse
+from platform_assets.warehouse.migrations.guard import ensure_current
 
 
 def drop_suppressed(
@@ -62,9 +62,8 @@ def _without(records: Records, flags: list[bool]) -> Records:
 
 
 def _suppressed_digests(warehouse: Warehouse, source: str, entity: str) -> frozenset[str]:
+    ensure_current(warehouse)
     with warehouse.connect(role="loader") as session:
-        if not ops_table_exists(session, "erasure_suppression"):
-            return frozenset()
         rows = session.execute(
             f"select record_key_digest from {SUPPRESSION_TABLE} where source = ? and entity = ?",
             [source, entity],

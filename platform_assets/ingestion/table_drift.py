@@ -7,7 +7,9 @@ shape is the table the contract's own DDL creates, read back from an in-memory D
 (once per contract), so the contract stays the only statement of the shape; on
 PostgreSQL its types are compared in PostgreSQL's spelling of them. The check itself is
 one catalog query per load, as the loader role (the catalog lists only tables the role
-may use, and a table it may not use fails the load anyway).
+may use, and a table it may not use fails the load anyway). A contract that changes an
+existing table ships with a migration; a warehouse not upgraded yet reports drift, so
+the message names the upgrade first.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from platform_assets.ingestion.contract import TableContract
 from platform_assets.warehouse import Dialect, Warehouse, WarehouseSession, quote_identifier
 from platform_assets.warehouse.dialect import catalog_type
 from platform_assets.warehouse.duckdb_session import DuckDBSession
+from platform_assets.warehouse.migrations.guard import UPGRADE_COMMAND
 
 RUNBOOK: Final = "docs/runbooks/dora.md"
 
@@ -55,8 +58,10 @@ def check_table(warehouse: Warehouse, contract: TableContract) -> None:
     if mismatches:
         raise TableDrift(
             f"{contract.qualified_name} does not match its contract: {'; '.join(mismatches)}. "
-            "Nothing was read or written. Alter the table back to the contract (or drop it "
-            f"and rerun with full_refresh: true), see {RUNBOOK}, 'warehouse drift'."
+            f"Nothing was read or written. Run `{UPGRADE_COMMAND}` first: a change to an "
+            "existing table is a migration (docs/migrations.md). If the warehouse is at head, "
+            "the table was altered outside the platform: alter it back to the contract (or "
+            f"drop it and rerun with full_refresh: true), see {RUNBOOK}, 'warehouse drift'."
         )
 
 

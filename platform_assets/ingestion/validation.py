@@ -6,7 +6,15 @@ column) is not one, a value is outside the column's allowed set, a value has the
 type altogether (an object where text was expected), or a value is implausible (a text
 too long or holding a NUL byte, a timestamp outside its bounds, an end before its start:
 see ``contract``). Nothing is dropped silently: every record ends up loaded or
-quarantined.
+quarantined, and the fields the contract does not know travel with their row in
+``_extras`` (a JSON object).
+
+Schema drift is noted on the batch for the loader to record (``schema_drift``): the
+fields no contract column holds (added), the contract columns no record carried
+(removed), and the values whose type changed at the source (retyped): a value of another
+JSON type, or one of another column type (text, a boolean) where an integer, a number,
+a timestamp or a date is expected. Text that does not read as a timestamp or a date is a
+bad value, not a new type, and keeps its ``unparseable`` reason.
 
 The quarantine keeps what diagnosis needs and no more: the contract's columns of the
 record, personal data (``pii`` columns) replaced by ``REDACTED``, long values cut, and
@@ -20,15 +28,22 @@ sources) are first laid out as text columns, with type errors noted per record.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
 import polars as pl
 
 from platform_assets.ingestion.connector import Records, Rejected
-from platform_assets.ingestion.contract import UTC_TIMESTAMP, ColumnKind, ColumnSpec, TableContract
+from platform_assets.ingestion.contract import (
+    EXTRAS_COLUMN,
+    UTC_TIMESTAMP,
+    ColumnKind,
+    ColumnSpec,
+    TableContract,
+)
 from platform_assets.ingestion.record_key import record_key_expr
 from platform_assets.integrations.pandera import out_of_order
 
@@ -41,6 +56,10 @@ _ROW: Final = "__row"
 _TYPE_ERROR: Final = "__type_error"
 _REASON: Final = "__reason"
 _FLAGGED: Final = "__flagged"
+#: How every reason for a value whose type changed at the source begins.
+RETYPED_REASON: Final = "wrong type for "
+#: The type a dict record's text values are seen as.
+_TEXT_SEEN: Final = "string"
 _VALUE_PREVIEW: Final = 60
 #: Characters of a text value kept in a quarantined record.
 _PAYLOAD_TEXT: Final = 1000
@@ -50,8 +69,6 @@ _UNPARSED_PREVIEW: Final = 40
 #: The reason a value of each parsed kind gives when it does not parse.
 _UNPARSEABLE: Final = {
     ColumnKind.TIMESTAMP: "unparseable timestamp",
-    ColumnKind.INTEGER: "wrong type (not an integer)",
-    ColumnKind.FLOAT: "wrong type (not a number)",
     ColumnKind.DATE: "unparseable date",
 }
 
@@ -71,6 +88,17 @@ class ValidatedBatch:
     """Contract columns that no record of the batch carried at all (a CSV without the
     header, JSON objects without the key). The load must leave the warehouse's values of
     these columns alone rather than overwrite them with NULL."""
+    added_columns: tuple[str, ...] = ()
+    """Fields the contract does not know, in name order, kept in ``_extras``. Without any,
+    ``_extras`` says nothing about the stored rows and the load leaves it alone."""
+    retyped_columns: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    """Per contract column, the types seen instead of its own and how many values had
+    each."""
+
+    @property
+    def rows_retyped(self) -> int:
+        """Quarantined records with a value whose type changed."""
+        return int(self.quarantined.get_column("reason").str.contains(RETYPED_REASON).sum())
 
 
 def validate(
@@ -90,18 +118,24 @@ def validate(
     quarantine_parts = [_rejected_frame(rejected)]
     extracted = len(rejected)
     absent = set(contract.column_names)
+    added: set[str] = set()
+    retyped: dict[str, Counter[str]] = {}
     for part in records:
-        absent -= _carried_columns(part)
-        raw = (
-            _frame_columns(contract, part)
-            if isinstance(part, pl.DataFrame)
-            else _text_columns(contract, part)
-        )
+        carried = _carried_columns(part)
+        absent -= carried
+        added |= carried - set(contract.column_names)
+        if isinstance(part, pl.DataFrame):
+            raw = _frame_columns(contract, part)
+            seen = {name: _type_name(dtype) for name, dtype in part.schema.items()}
+        else:
+            raw = _text_columns(contract, part, retyped)
+            seen = {}
         if raw.height == 0:
             continue
         extracted += raw.height
         typed = _already_typed(contract, raw.schema)
-        findings = _findings(contract, typed, latest_by_column)
+        retypings = _retypings(contract, typed, seen)
+        findings = _findings(contract, typed, latest_by_column, retypings)
         # Most records are fine: a cheap flag finds the bad ones, and only theirs have
         # reasons spelled out (concatenating a dozen mostly null texts per record would
         # cost more than all the checks).
@@ -109,11 +143,13 @@ def validate(
         checked = raw.with_columns(_parsed(contract, typed)).with_columns(flagged.alias(_FLAGGED))
         typed_parts.append(
             checked.filter(~pl.col(_FLAGGED)).select(
-                [pl.col(f"{c.name}__parsed").alias(c.name) for c in contract.columns]
+                *[pl.col(f"{c.name}__parsed").alias(c.name) for c in contract.columns],
+                EXTRAS_COLUMN,
             )
         )
         bad = checked.filter(pl.col(_FLAGGED))
         if bad.height:
+            _count_retyped(retyped, bad, retypings)
             bad = bad.with_columns(
                 pl.concat_str(
                     [pl.when(condition).then(reason) for condition, reason in findings],
@@ -125,7 +161,12 @@ def validate(
     rows = (
         pl.concat(typed_parts, how="vertical")
         if typed_parts
-        else pl.DataFrame(schema={c.name: c.kind.polars_type for c in contract.columns})
+        else pl.DataFrame(
+            schema={
+                **{c.name: c.kind.polars_type for c in contract.columns},
+                EXTRAS_COLUMN: pl.String,
+            }
+        )
     )
     unique_rows = rows.unique(subset=list(contract.key), keep="last", maintain_order=True)
     quarantined = pl.concat(quarantine_parts, how="vertical").unique(
@@ -137,7 +178,14 @@ def validate(
         extracted=extracted,
         duplicates=rows.height - unique_rows.height,
         absent_columns=frozenset(absent) if extracted else frozenset(),
+        added_columns=tuple(sorted(added)),
+        retyped_columns={name: dict(seen) for name, seen in sorted(retyped.items()) if seen},
     )
+
+
+def _type_name(dtype: pl.DataType) -> str:
+    """A column type as a reason spells it: ``string``, ``int64``, ``boolean``."""
+    return str(dtype).lower()
 
 
 def _carried_columns(part: Records) -> set[str]:
@@ -167,34 +215,62 @@ def _truncated(text: str, limit: int) -> str:
 
 
 def _frame_columns(contract: TableContract, frame: pl.DataFrame) -> pl.DataFrame:
-    """The contract's columns of a columnar batch (absent ones as nulls), unparsed."""
+    """The contract's columns of a columnar batch (absent ones as nulls), unparsed, and
+    its other columns as each row's ``_extras``."""
     missing = [c.name for c in contract.columns if c.name not in frame.columns]
+    unknown = sorted(name for name in frame.columns if name not in contract.column_names)
+    extras = pl.struct(unknown).struct.json_encode() if unknown else pl.lit(None, dtype=pl.String)
     return frame.with_columns(
         *(pl.lit(None, dtype=pl.String).alias(name) for name in missing),
         pl.lit(None, dtype=pl.String).alias(_TYPE_ERROR),
-    ).select(*contract.column_names, _TYPE_ERROR, _row_number())
+        extras.alias(EXTRAS_COLUMN),
+    ).select(*contract.column_names, _TYPE_ERROR, EXTRAS_COLUMN, _row_number())
 
 
-def _text_columns(contract: TableContract, records: Sequence[Mapping[str, Any]]) -> pl.DataFrame:
-    """Dict records as text columns, plus a note per record of values of the wrong type."""
+def _text_columns(
+    contract: TableContract,
+    records: Sequence[Mapping[str, Any]],
+    retyped: dict[str, Counter[str]],
+) -> pl.DataFrame:
+    """Dict records as text columns, a note per record of values of the wrong type (also
+    tallied in ``retyped``), and the fields the contract does not know as ``_extras``."""
     columns: dict[str, list[str | None]] = {c.name: [] for c in contract.columns}
     type_errors: list[str | None] = []
+    extras: list[str | None] = []
     for record in records:
         errors = []
         if not isinstance(record, Mapping):
             errors.append(f"record is a {type(record).__name__}, not an object")
             record = {}
         for column in contract.columns:
-            text, error = _as_text(column, record.get(column.name))
+            value = record.get(column.name)
+            text, error = _as_text(column, value)
             columns[column.name].append(text)
             if error:
                 errors.append(error)
+                retyped.setdefault(column.name, Counter())[type(value).__name__] += 1
         type_errors.append("; ".join(errors) or None)
+        extras.append(_extras_json(contract, record))
     frame = pl.DataFrame(
-        {**columns, _TYPE_ERROR: type_errors},
-        schema={**{name: pl.String for name in columns}, _TYPE_ERROR: pl.String},
+        {**columns, _TYPE_ERROR: type_errors, EXTRAS_COLUMN: extras},
+        schema={
+            **{name: pl.String for name in columns},
+            _TYPE_ERROR: pl.String,
+            EXTRAS_COLUMN: pl.String,
+        },
     )
     return frame.with_columns(_row_number())
+
+
+def _extras_json(contract: TableContract, record: Mapping[str, Any]) -> str | None:
+    """The record's unknown fields as compact JSON with sorted keys, as polars encodes a
+    columnar row's, so a rerun writes the same text."""
+    unknown = {str(k): v for k, v in record.items() if k not in contract.column_names}
+    if not unknown:
+        return None
+    return json.dumps(
+        unknown, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
 
 
 def _row_number() -> pl.Expr:
@@ -222,7 +298,7 @@ def _as_text(column: ColumnSpec, value: Any) -> tuple[str | None, str | None]:
     ):
         return str(value), None
     expected = column.kind.value
-    error = f"wrong type for {column.name}: expected {expected}, got {type(value).__name__}"
+    error = f"{RETYPED_REASON}{column.name}: expected {expected}, got {type(value).__name__}"
     if column.pii:
         return None, error
     return None, f"{error} {_truncated(json.dumps(value, default=str), _VALUE_PREVIEW)}"
@@ -303,8 +379,51 @@ def _parse_timestamp(source: pl.Expr) -> pl.Expr:
 Finding = tuple[pl.Expr, pl.Expr]
 
 
+@dataclass(frozen=True)
+class _Retyping:
+    """A parsed column whose values failing to parse mean their type changed."""
+
+    column: ColumnSpec
+    seen: str
+
+    @property
+    def failed(self) -> pl.Expr:
+        return (
+            pl.col(self.column.name).is_not_null() & pl.col(f"{self.column.name}__parsed").is_null()
+        )
+
+
+def _retypings(
+    contract: TableContract, typed: dict[str, pl.DataType], seen: dict[str, str]
+) -> dict[str, _Retyping]:
+    """The parsed columns of a part whose parse failures are type changes: every one
+    given in a column type other than text, and numbers given as text."""
+    retypings = {}
+    for column in contract.columns:
+        if column.kind is ColumnKind.TEXT or column.name in typed:
+            continue
+        given = seen.get(column.name, _TEXT_SEEN)
+        if given != _TEXT_SEEN or column.kind in (ColumnKind.INTEGER, ColumnKind.FLOAT):
+            retypings[column.name] = _Retyping(column, given)
+    return retypings
+
+
+def _count_retyped(
+    retyped: dict[str, Counter[str]], bad: pl.DataFrame, retypings: dict[str, _Retyping]
+) -> None:
+    if not retypings:
+        return
+    counts = bad.select(r.failed.sum().alias(name) for name, r in retypings.items()).row(0)
+    for (name, retyping), count in zip(retypings.items(), counts, strict=True):
+        if count:
+            retyped.setdefault(name, Counter())[retyping.seen] += count
+
+
 def _findings(
-    contract: TableContract, typed: dict[str, pl.DataType], latest_by_column: dict[str, datetime]
+    contract: TableContract,
+    typed: dict[str, pl.DataType],
+    latest_by_column: dict[str, datetime],
+    retypings: dict[str, _Retyping],
 ) -> list[Finding]:
     findings: list[Finding] = [(pl.col(_TYPE_ERROR).is_not_null(), pl.col(_TYPE_ERROR))]
     for column in contract.columns:
@@ -312,7 +431,13 @@ def _findings(
         if column.name in contract.key or not column.nullable:
             role = "key" if column.name in contract.key else "required"
             findings.append((raw.is_null(), pl.lit(f"missing {role} column {column.name}")))
-        if column.kind is not ColumnKind.TEXT and column.name not in typed:
+        retyping = retypings.get(column.name)
+        if retyping is not None:
+            expected = f"expected {column.kind.value}, got {retyping.seen} "
+            findings.append(
+                (retyping.failed, _quoting(f"{RETYPED_REASON}{column.name}: {expected}", raw))
+            )
+        elif column.kind is not ColumnKind.TEXT and column.name not in typed:
             what = _UNPARSEABLE[column.kind]
             findings.append(
                 (raw.is_not_null() & parsed.is_null(), _quoting(f"{what} in {column.name}: ", raw))

@@ -28,9 +28,10 @@ from platform_assets.privacy.keyed_digest import (
     email_digest,
     record_key_digest,
 )
-from platform_assets.privacy.suppression_list import CREATE_SUPPRESSION, SUPPRESSION_TABLE
+from platform_assets.privacy.suppression_list import SUPPRESSION_TABLE
 from platform_assets.privacy.warehouse_catalog import base_tables
 from platform_assets.warehouse import Warehouse, WarehouseSession, quote_identifier
+from platform_assets.warehouse.migrations.guard import ensure_current
 
 CUSTOMER_SCHEMAS: Final = ("bronze", "silver", "gold")
 XREF: Final = ("gold", "customer_source_xref")
@@ -108,6 +109,7 @@ def erase_customer(
         raise ErasureError("name the customer by exactly one of a customer key or an email")
     erased_at = now or datetime.now(UTC)
     erasure_id = uuid.uuid4().hex
+    ensure_current(warehouse)
     with transaction_or_dry_run(warehouse, dry_run=dry_run) as session:
         tables = base_tables(session, (*CUSTOMER_SCHEMAS, "ops"))
         customer_keys = (
@@ -408,8 +410,6 @@ def _suppress(
     erasure_id: str,
 ) -> int:
     """One suppression row per source record, unless an earlier erasure left one."""
-    session.execute("create schema if not exists ops")
-    session.execute(CREATE_SUPPRESSION)
     added = 0
     for record in records:
         entity = record.system.bronze_table

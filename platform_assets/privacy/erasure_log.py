@@ -7,7 +7,8 @@ as a keyed digest, the reason as given by the operator (who must not put persona
 in it), and the rows removed per table as counts. The code only ever inserts into it.
 Removing the newest entries is the one change a chain cannot show by itself: keep the
 head hash that ``platform-assets erase --verify-log`` prints somewhere else (a ticket, the
-audit trail of the request) to detect it.
+audit trail of the request) to detect it. The table is created by the baseline migration
+(``platform_assets/warehouse/migrations``).
 """
 
 from __future__ import annotations
@@ -24,16 +25,6 @@ from platform_assets.warehouse import WarehouseSession
 ERASURE_LOG_TABLE: Final = "ops.erasure_log"
 #: The previous hash of the first entry.
 GENESIS_HASH: Final = "0" * 64
-
-CREATE_ERASURE_LOG: Final = f"""create table if not exists {ERASURE_LOG_TABLE} (
-    erasure_id VARCHAR NOT NULL PRIMARY KEY,
-    erased_at TIMESTAMPTZ NOT NULL,
-    customer_key_digest VARCHAR NOT NULL,
-    reason VARCHAR NOT NULL,
-    rows_removed VARCHAR NOT NULL,
-    previous_entry_hash VARCHAR NOT NULL,
-    entry_hash VARCHAR NOT NULL UNIQUE
-)"""
 
 
 @dataclass(frozen=True)
@@ -87,8 +78,8 @@ def append_erasure_entry(
     rows_removed: Mapping[str, int],
 ) -> ErasureLogEntry:
     """Appends one entry chained to the current head; call it inside the erasure's
-    transaction, so the entry and the deletions it records commit together."""
-    session.execute(CREATE_ERASURE_LOG)
+    transaction, so the entry and the deletions it records commit together. The table
+    is the baseline migration's: the erasure runs the migration guard first."""
     if session.dialect == "postgres":
         # Two erasures at once would both chain to the same head (a fork). The lock
         # conflicts with itself and is held to the end of the transaction, so the second

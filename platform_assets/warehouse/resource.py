@@ -5,6 +5,10 @@ Steps ask for a ``WarehouseSession`` and never for a driver: the same ingestion,
 and transforms run on both. On PostgreSQL a step may name the least-privilege role it
 runs as; DuckDB has no roles, so there the name documents intent only (docs/deployment.md
 says what the file-based default enforces instead).
+
+In a Dagster run the resource refuses a warehouse behind the code's migrations
+(``migrations.guard``) before its first statement; code outside a run calls the guard
+itself (the ingestion, the erasure).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
 from platform_assets.owner_only import owner_only_directory, tighten_to_owner
 from platform_assets.settings import resolve_path, warehouse_path
@@ -30,6 +35,13 @@ class Warehouse(dg.ConfigurableResource):
 
     database: str = ""
     postgres_url: str = ""
+    _check_migrations: bool = PrivateAttr(default=False)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        """Arms the migration guard for the run's first use of the warehouse, not here: a
+        run initializes its resources before the `duckdb_warehouse` pool admits its first
+        step, while another run's step may hold the DuckDB file's lock."""
+        self._check_migrations = True
 
     @property
     def dialect(self) -> Dialect:
@@ -57,6 +69,7 @@ class Warehouse(dg.ConfigurableResource):
         self, read_only: bool = False, role: WarehouseRole | None = None
     ) -> Iterator[WarehouseSession]:
         """Each statement commits on its own."""
+        self._guard_run()
         if self.postgres_url:
             with self._postgres(autocommit=True, role=role) as session:
                 yield session
@@ -67,6 +80,7 @@ class Warehouse(dg.ConfigurableResource):
     @contextmanager
     def transaction(self, role: WarehouseRole | None = None) -> Iterator[WarehouseSession]:
         """All or nothing: a failure inside the block rolls every statement back."""
+        self._guard_run()
         if self.postgres_url:
             with self._postgres(autocommit=False, role=role) as session:
                 yield session
@@ -79,6 +93,19 @@ class Warehouse(dg.ConfigurableResource):
                 connection.rollback()
                 raise
             connection.commit()
+
+    def _guard_run(self) -> None:
+        if not self._check_migrations:
+            return
+        from platform_assets.warehouse.migrations.guard import ensure_current
+
+        # off first: the guard itself connects through this resource
+        self._check_migrations = False
+        try:
+            ensure_current(self)
+        except BaseException:
+            self._check_migrations = True
+            raise
 
     @contextmanager
     def _postgres(

@@ -22,9 +22,9 @@ from platform_assets.domains.customer.dashboards.asset import UPSTREAM, customer
 from platform_assets.domains.customer.dashboards.last_loads import last_loads
 from platform_assets.domains.customer.dashboards.page import render_dashboard
 from platform_assets.domains.customer.dashboards.sections import TABLES_READ
-from platform_assets.ingestion.ops_tables import create_ops_tables
 from platform_assets.warehouse import Warehouse, WarehouseRole
 from platform_assets.warehouse.dialect import create_schema_sql
+from platform_assets.warehouse.migrations.guard import ensure_current
 from tests.customer.warehouse_roles import prepare_roles
 from tests.dashboards.materializing import materialize_dashboard
 
@@ -133,6 +133,7 @@ CRM_LOAD = {
 
 def build_tables(warehouse: Warehouse) -> None:
     prepare_roles(warehouse)
+    ensure_current(warehouse)
     written: tuple[tuple[WarehouseRole, tuple[str, ...], tuple[str, ...]], ...] = (
         ("loader", ("bronze", "ops"), LOADED_SQL),
         ("transformer", ("silver", "gold"), TRANSFORMED_SQL),
@@ -141,8 +142,6 @@ def build_tables(warehouse: Warehouse) -> None:
         with warehouse.transaction(role=role) as session:
             for schema in schemas:
                 session.execute(create_schema_sql(schema, session.dialect))
-            if role == "loader":
-                create_ops_tables(session)
             for statement in statements:
                 session.execute(statement)
 
@@ -319,9 +318,11 @@ def test_tables_not_built_yet_leave_their_sections_saying_so(tmp_path: Path) -> 
     with dagster_instance(tmp_path / "home") as instance:
         materialized = materialize(warehouse, tmp_path / "dashboards", instance)
     assert materialized.result.success
-    for table in TABLES_READ:
+    # the run brought the new warehouse to the migrations' head: ops.quarantine exists
+    not_built = [table for table in TABLES_READ if table != "ops.quarantine"]
+    for table in not_built:
         assert table in materialized.html
-    assert materialized.html.count('<p class="empty">Not built yet: ') == 5
+    assert materialized.html.count('<p class="empty">Not built yet: ') == 4
     assert "Not built yet: gold.customer_match_review, gold.customer_source_xref." not in (
         materialized.html
     )
@@ -333,7 +334,7 @@ def test_tables_not_built_yet_leave_their_sections_saying_so(tmp_path: Path) -> 
         [(missing,)] = connection.sql(
             "select tables_missing from dashboards.customer_data_quality"
         ).fetchall()
-    assert missing == ", ".join(TABLES_READ)
+    assert missing == ", ".join(not_built)
 
 
 @pytest.mark.postgres
@@ -348,8 +349,7 @@ def test_postgresql_gives_the_page_duckdb_gives(postgres_server, tmp_path: Path)
     for warehouse in (duckdb_warehouse, postgres):
         build_tables(warehouse)
     prepare_roles(empty_postgres)
-    with empty_duckdb.transaction(role="loader") as session:
-        create_ops_tables(session)
+    ensure_current(empty_duckdb)
     with dagster_instance(tmp_path / "home") as instance:
         instance.report_runless_asset_event(
             dg.AssetMaterialization(asset_key=["bronze", "crm_contacts"], metadata=CRM_LOAD)

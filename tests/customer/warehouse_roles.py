@@ -10,12 +10,11 @@ nothing to do there.
 
 from __future__ import annotations
 
-from platform_assets.integrations.postgres.grants import set_up_warehouse
+from platform_assets.integrations.postgres.grants import set_up_and_migrate
 from platform_assets.warehouse import Warehouse
 
 
 def prepare_roles(warehouse: Warehouse) -> None:
     if warehouse.dialect != "postgres":
         return
-    with warehouse.transaction() as session:
-        set_up_warehouse(session)
+    set_up_and_migrate(warehouse)

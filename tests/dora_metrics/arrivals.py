@@ -343,7 +343,7 @@ def land_snapshot(path: Path, previous: Snapshot | None, snapshot: Snapshot, loa
     """Merge ``snapshot`` into the raw tables: rows new or changed since ``previous`` get
     this load's ``_loaded_at`` (one second later per load); the others are untouched."""
     loaded_at = datetime.fromisoformat("2024-02-01 00:00:00+00:00") + timedelta(seconds=load)
-    lineage = ("test", loaded_at, f"load-{load}")
+    lineage = ("test", loaded_at, f"load-{load}", None)
     with duckdb.connect(str(path)) as connection:
         for table, rows in snapshot.items():
             before = {_key(table, row): row for row in (previous or {}).get(table, [])}

@@ -66,7 +66,7 @@ DORA_SELECTION = (
     "path:seeds/dora",
 )
 
-LINEAGE = ("test", "2024-01-28 12:00:00+00", "scenario-run")
+LINEAGE = ("test", "2024-01-28 12:00:00+00", "scenario-run", None)
 
 
 def ts(value: str) -> str:

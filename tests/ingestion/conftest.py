@@ -56,10 +56,17 @@ def table_frames(warehouse: Warehouse, schemas: Sequence[str]) -> dict[str, pl.D
         return {name: session.frame(f"select * from {name}") for (name,) in names}
 
 
+#: Columns a rerun rightly changes: when a schema drift was last seen.
+RERUN_COLUMNS = {"ops.schema_drift_events": ["last_seen_run_id", "last_seen_at"]}
+
+
 def all_tables(warehouse: Warehouse) -> dict[str, list[tuple]]:
-    """Every table of the raw and ops schemas, all columns, rows in a stable order (the
-    same values whichever database holds them: timestamps in UTC)."""
-    frames = table_frames(warehouse, ("raw", "ops"))
+    """Every table of the raw and ops schemas, all columns but ``RERUN_COLUMNS``, rows in
+    a stable order (the same values whichever database holds them: timestamps in UTC)."""
+    frames = {
+        name: frame.drop(RERUN_COLUMNS.get(name, []))
+        for name, frame in table_frames(warehouse, ("raw", "ops")).items()
+    }
     return {
         name: frame.sort(frame.columns, nulls_last=True).rows() for name, frame in frames.items()
     }

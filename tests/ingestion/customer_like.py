@@ -11,7 +11,12 @@ from datetime import date
 import pandera.polars as pa
 from pandera.engines.polars_engine import Date
 
-from platform_assets.ingestion import RecordBatch, RequestStats, TableContract
+from platform_assets.ingestion import (
+    AcceptsAnyCursor,
+    RecordBatch,
+    RequestStats,
+    TableContract,
+)
 
 
 class Readings(pa.DataFrameModel):
@@ -39,7 +44,7 @@ PLAIN_READINGS = TableContract.from_pandera(PlainReadings, schema="bronze", tabl
 
 
 @dataclass
-class ScriptedConnector:
+class ScriptedConnector(AcceptsAnyCursor):
     """Yields the batches it is given, whatever the cursor."""
 
     batches: Sequence[RecordBatch]

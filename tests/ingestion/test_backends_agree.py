@@ -12,12 +12,12 @@ import pytest
 
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
 from platform_assets.ingestion import IngestionReport, RecordBatch, SnapshotScope, ingest
-from platform_assets.ingestion.ops_tables import create_ops_tables
 from platform_assets.integrations.dbt.pii_key import PII_HMAC_KEY_ENV
 from platform_assets.integrations.postgres.grants import set_up_warehouse
 from platform_assets.privacy.keyed_digest import record_key_digest
 from platform_assets.privacy.suppression_list import SUPPRESSION_TABLE
 from platform_assets.warehouse import Warehouse
+from platform_assets.warehouse.migrations.guard import ensure_current
 from tests.ingestion.conftest import END, demo, table_frames
 from tests.ingestion.customer_like import READINGS, ScriptedConnector, reading
 from tests.postgres_server import PostgresServer
@@ -26,7 +26,16 @@ pytestmark = pytest.mark.postgres
 
 #: Set by the loader from the clock: equal only in whether they are set.
 CLOCK_COLUMNS = frozenset(
-    {"_loaded_at", "_deleted_at", "quarantined_at", "resolved_at", "updated_at", "suppressed_at"}
+    {
+        "_loaded_at",
+        "_deleted_at",
+        "quarantined_at",
+        "resolved_at",
+        "updated_at",
+        "suppressed_at",
+        "first_seen_at",
+        "last_seen_at",
+    }
 )
 #: Report fields that describe the run, not what it loaded.
 RUN_FIELDS = frozenset({"duration_seconds", "sink"})
@@ -76,6 +85,9 @@ def test_the_dora_loads_agree(both, log) -> None:
         "ops.quarantine",
         "ops.ingestion_cursors",
         "ops.erasure_suppression",
+        "ops.schema_drift_events",
+        "ops.erasure_log",
+        "ops.alembic_version",
     }
     assert duckdb_tables == postgres_tables
 
@@ -104,8 +116,8 @@ def test_deletions_quarantine_and_suppression_agree(both, log, monkeypatch) -> N
     ]
     reports = []
     for warehouse in both:
+        ensure_current(warehouse)
         with warehouse.connect() as session:
-            create_ops_tables(session)
             digest = record_key_digest(KEY.encode(), "scripted", "readings", "e1")
             session.execute(
                 f"insert into {SUPPRESSION_TABLE} values (?, 'readings', ?, null, ?, 'erasure-1')",

@@ -18,11 +18,11 @@ from platform_assets.ingestion import (
     Rejected,
     ingest,
 )
-from platform_assets.ingestion.ops_tables import create_ops_tables
 from platform_assets.integrations.dbt.pii_key import PII_HMAC_KEY_ENV
 from platform_assets.privacy.keyed_digest import record_key_digest
 from platform_assets.privacy.suppression_list import SUPPRESSION_TABLE
 from platform_assets.warehouse import Warehouse
+from platform_assets.warehouse.migrations.guard import ensure_current
 from tests.ingestion.conftest import demo
 from tests.ingestion.customer_like import READINGS, ScriptedConnector, reading
 
@@ -41,8 +41,8 @@ def warehouse(any_warehouse: Warehouse) -> Warehouse:
 
 
 def suppress(warehouse: Warehouse, *record_keys: str, source: str = "scripted") -> None:
+    ensure_current(warehouse)
     with warehouse.connect() as connection:
-        create_ops_tables(connection)
         for record_key in record_keys:
             digest = record_key_digest(KEY.encode(), source, "readings", record_key)
             connection.execute(

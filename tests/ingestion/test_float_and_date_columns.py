@@ -42,7 +42,7 @@ def test_text_and_python_values_parse_and_bad_ones_are_quarantined() -> None:
         ("r2", 3.0, date(1990, 5, 17)),
     ]
     assert dict(batch.quarantined.select("record_key", "reason").iter_rows()) == {
-        "r3": "wrong type (not a number) in value: 'about four'",
+        "r3": "wrong type for value: expected float, got string 'about four'",
         "r4": "unparseable date in observed_on: '17/05/1990'",
     }
 

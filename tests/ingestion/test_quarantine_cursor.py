@@ -20,6 +20,7 @@ from platform_assets.ingestion import (
 from platform_assets.integrations.file_source import FileSourceConnector
 from platform_assets.integrations.pagerduty import PagerDutyConnector, PagerDutySettings
 from platform_assets.warehouse import Warehouse
+from platform_assets.warehouse.migrations.commands import upgrade
 from tests.connectors.conftest import FAST_RETRY, rows
 from tests.connectors.fakes.pagerduty_api import FakePagerDuty, incident
 
@@ -171,6 +172,8 @@ def test_an_existing_quarantine_table_gains_the_resolution_columns_in_place(tmp_
         )
     (tmp_path / "deployments.csv").write_text(DEPLOYMENTS)
 
+    # a warehouse from before migrations: refused until `platform-assets migrate upgrade`
+    upgrade(warehouse)
     load_file(tmp_path, warehouse, log, "run-1")
 
     assert rows(warehouse, QUARANTINE) == [("d-2", "run-1", None), ("d-9", "run-0", None)]

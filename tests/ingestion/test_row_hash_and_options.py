@@ -12,6 +12,7 @@ from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
 from platform_assets.ingestion import RecordBatch, ingest
 from platform_assets.ingestion.contract import (
     DELETED_AT_COLUMN,
+    EXTRAS_COLUMN,
     LINEAGE_COLUMNS,
     ROW_HASH_COLUMN,
 )
@@ -33,15 +34,20 @@ def stored(warehouse: Warehouse, columns: str = "*") -> list[tuple]:
         ).fetchall()
 
 
-def test_the_options_add_their_lineage_columns_and_dora_opts_into_none() -> None:
+def test_the_options_add_their_lineage_columns_and_dora_opts_into_soft_deletes_only() -> None:
     assert READINGS.soft_deletes and READINGS.row_hash
-    assert READINGS.lineage_columns == (*LINEAGE_COLUMNS, ROW_HASH_COLUMN, DELETED_AT_COLUMN)
+    assert READINGS.lineage_columns == (
+        *LINEAGE_COLUMNS,
+        ROW_HASH_COLUMN,
+        DELETED_AT_COLUMN,
+        EXTRAS_COLUMN,
+    )
     assert '"_row_hash" VARCHAR NOT NULL, "_deleted_at" TIMESTAMPTZ,' in (
         READINGS.create_table_sql()
     )
     assert not PLAIN_READINGS.soft_deletes and not PLAIN_READINGS.row_hash
     assert all(
-        contract.lineage_columns == LINEAGE_COLUMNS
+        contract.lineage_columns == (*LINEAGE_COLUMNS, DELETED_AT_COLUMN, EXTRAS_COLUMN)
         and "_row_hash" not in contract.create_table_sql()
         for contract in RAW_CONTRACTS.values()
     )

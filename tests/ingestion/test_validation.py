@@ -84,7 +84,7 @@ def test_each_kind_of_defect_has_its_reason() -> None:
     assert found == {
         "": "missing key column pr_id",
         "a/b#2": "unparseable timestamp in created_at: 'yesterday'",
-        "a/b#3": "wrong type (not an integer) in number: 'three'",
+        "a/b#3": "wrong type for number: expected integer, got string 'three'",
         "a/b#4": 'wrong type for title: expected text, got list ["not", "text"]',
         "a/b#5": "missing required column created_at",
     }

@@ -18,7 +18,7 @@ import adbc_driver_manager
 import pytest
 
 from platform_assets.cli.main import main
-from platform_assets.integrations.postgres.grants import set_up_warehouse
+from platform_assets.integrations.postgres.grants import set_up_and_migrate
 from platform_assets.warehouse import Warehouse, WarehouseRole
 from platform_assets.warehouse.roles import ROLES, role_name
 from tests.postgres_server import PostgresServer
@@ -113,8 +113,7 @@ def _case_id(case: tuple[WarehouseRole, str]) -> str:
 
 
 def _set_up(url: str) -> list[str]:
-    with Warehouse(postgres_url=url).transaction() as session:
-        return set_up_warehouse(session)
+    return set_up_and_migrate(Warehouse(postgres_url=url))
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 from platform_assets.warehouse import Warehouse
+from platform_assets.warehouse.migrations.guard import ensure_current
 
 KEY: Final = b"k" * 32
 CUSTOMER_A: Final = "cust_aaaaaaaaaaaaaaaa"
@@ -20,20 +21,10 @@ SPREADSHEET_SOURCE: Final = "spreadsheet_folder"
 A_SHEET_ROW: Final = "legacy.xlsx:Customers:2"
 LOADED: Final = datetime(2026, 12, 1, tzinfo=UTC)
 
-#: ``ops.quarantine`` as the ingestion (ingestion/ops_tables.py) and, on PostgreSQL,
-#: ``platform-assets warehouse setup`` create it.
-CREATE_QUARANTINE: Final = """create table if not exists ops.quarantine (
-    source VARCHAR NOT NULL, entity VARCHAR NOT NULL, record_key VARCHAR NOT NULL,
-    reason VARCHAR NOT NULL, payload VARCHAR, run_id VARCHAR NOT NULL,
-    quarantined_at TIMESTAMPTZ NOT NULL, resolved_at TIMESTAMPTZ, resolved_run_id VARCHAR,
-    primary key (source, entity, record_key, reason))"""
-
 SCHEMA_SQL: Final = (
     "create schema bronze",
     "create schema silver",
     "create schema gold",
-    "create schema ops",
-    CREATE_QUARANTINE,
     """create table bronze.crm_contacts (contactid VARCHAR primary key, firstname VARCHAR,
         lastname VARCHAR, emailaddress1 VARCHAR, telephone1 VARCHAR, mobilephone VARCHAR,
         address1_country VARCHAR, _source VARCHAR, _loaded_at TIMESTAMPTZ, _run_id VARCHAR,
@@ -133,6 +124,8 @@ ROWS_SQL: Final = (
 
 
 def seed_customer_warehouse(warehouse: Warehouse) -> None:
+    """The warehouse at head (``ops`` from the migrations), then the layers and rows."""
+    ensure_current(warehouse)
     with warehouse.transaction() as session:
         for statement in (*SCHEMA_SQL, *ROWS_SQL):
             session.execute(statement)

@@ -15,7 +15,8 @@ from platform_assets.privacy.retention_asset import (
     build_retention_purge_asset,
 )
 from platform_assets.warehouse import WarehouseIOManager
-from tests.privacy.customer_warehouse import CREATE_QUARANTINE, table_rows
+from platform_assets.warehouse.migrations.guard import ensure_current
+from tests.privacy.customer_warehouse import table_rows
 
 
 @pytest.mark.integration(covers=["ops/customer_retention_purge"])
@@ -36,9 +37,8 @@ def test_the_asset_purges_and_records_what_it_purged(
         with warehouse.transaction() as session:
             set_up_warehouse(session)
     now = datetime.now(UTC)
+    ensure_current(warehouse)
     with warehouse.transaction() as session:
-        session.execute("create schema if not exists ops")
-        session.execute(CREATE_QUARANTINE)
         session.execute(
             "insert into ops.quarantine (source, entity, record_key, reason, run_id, "
             "quarantined_at) values ('crm', 'contacts', 'old', 'r', 'run', ?), "

@@ -22,7 +22,8 @@
 
     A model builds in full (then replaces its whole table) when it has no state, when the
     fingerprint changed (new code upstream, another value of a result var), when an
-    incremental model it reads was rebuilt in full after it, and on --full-refresh. So an
+    incremental model it reads was rebuilt in full after it, when a raw row of its domain
+    was soft-deleted since its watermark, and on --full-refresh. So an
     incremental run never mixes rows computed under different code or settings.
 
     A domain is the model's `meta.domain`. Its raw tables are the dbt sources with the same
@@ -171,10 +172,11 @@
             {{- return(full) -}}
         {%- endif -%}
     {%- endfor -%}
-    {{- return({
-        'incremental': true,
-        'watermark': "cast('" ~ own['watermark'] ~ "' as timestamptz)"
-    }) -}}
+    {%- set watermark = "cast('" ~ own['watermark'] ~ "' as timestamptz)" -%}
+    {%- if incremental_replace_deleted_since(watermark) -%}
+        {{- return(full) -}}
+    {%- endif -%}
+    {{- return({'incremental': true, 'watermark': watermark}) -}}
 {%- endmacro %}
 
 

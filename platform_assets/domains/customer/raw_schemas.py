@@ -87,6 +87,12 @@ class _Lineage(pa.DataFrameModel):
         nullable=False,
         alias="_row_hash",
     )
+    extras_lineage: str = _text(
+        "The source's fields the contract does not know yet, as a JSON object; NULL when "
+        "none (docs/schema-evolution.md). May hold personal data.",
+        pii=True,
+        alias="_extras",
+    )
 
 
 class _SoftDeletedLineage(_Lineage):

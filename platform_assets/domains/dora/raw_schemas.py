@@ -55,6 +55,10 @@ EVENTS_SINCE: Final = datetime(2000, 1, 1, tzinfo=UTC)
 COMMITS_SINCE: Final = datetime(1970, 1, 1, tzinfo=UTC)
 #: No raw timestamp records an event after its load; a day absorbs sources' clock drift.
 FUTURE_TOLERANCE_HOURS: Final = 24
+#: A record a source deletes (a file without it, a full read that no longer returns it)
+#: is kept and marked ``_deleted_at`` (docs/sources.md), so a deletion is seen downstream
+#: and undone when the record returns.
+TABLE_OPTIONS: Final = {"soft_deletes": True}
 
 
 def _metadata(*, pii: bool, **plausible: Any) -> dict[str, Any]:
@@ -100,6 +104,19 @@ class _Lineage(pa.DataFrameModel):
     run_id_lineage: str = _column(
         "Dagster run that last inserted or changed the row.", alias="_run_id"
     )
+    deleted_at_lineage: DateTime = _utc(
+        "When the source deleted the row (UTC): it reported the deletion, or a complete "
+        "read no longer returned it; NULL while it exists. Staging leaves such rows out.",
+        nullable=True,
+        alias="_deleted_at",
+    )
+    extras_lineage: str = _column(
+        "The source's fields the contract does not know yet, as a JSON object; NULL when "
+        "none (docs/schema-evolution.md). May hold personal data.",
+        pii=True,
+        nullable=True,
+        alias="_extras",
+    )
 
 
 class Deployments(_Lineage):
@@ -117,6 +134,7 @@ class Deployments(_Lineage):
     class Config:
         name = "raw_deployments"
         strict = True
+        metadata = TABLE_OPTIONS
 
 
 class DeploymentCommits(_Lineage):
@@ -127,6 +145,7 @@ class DeploymentCommits(_Lineage):
     class Config:
         name = "raw_deployment_commits"
         strict = True
+        metadata = TABLE_OPTIONS
         unique = ["deployment_id", "repo"]
 
 
@@ -138,6 +157,7 @@ class DeploymentChangeSets(_Lineage):
     class Config:
         name = "raw_deployment_change_sets"
         strict = True
+        metadata = TABLE_OPTIONS
         unique = ["deployment_id", "repo", "sha"]
 
 
@@ -157,6 +177,7 @@ class Commits(_Lineage):
     class Config:
         name = "raw_commits"
         strict = True
+        metadata = TABLE_OPTIONS
         unique = ["repo", "sha"]
 
 
@@ -180,6 +201,7 @@ class PullRequests(_Lineage):
     class Config:
         name = "raw_pull_requests"
         strict = True
+        metadata = TABLE_OPTIONS
 
 
 class PullRequestCommits(_Lineage):
@@ -190,6 +212,7 @@ class PullRequestCommits(_Lineage):
     class Config:
         name = "raw_pull_request_commits"
         strict = True
+        metadata = TABLE_OPTIONS
         unique = ["pr_id", "sha"]
 
 
@@ -203,6 +226,7 @@ class PullRequestReviews(_Lineage):
     class Config:
         name = "raw_pull_request_reviews"
         strict = True
+        metadata = TABLE_OPTIONS
 
 
 class Incidents(_Lineage):
@@ -223,6 +247,7 @@ class Incidents(_Lineage):
     class Config:
         name = "raw_incidents"
         strict = True
+        metadata = TABLE_OPTIONS
 
 
 RAW_TABLE_MODELS: Final[dict[str, type[pa.DataFrameModel]]] = {

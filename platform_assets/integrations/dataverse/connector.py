@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any, Final
 
+import httpx
+
 from platform_assets.ingestion import (
     FailureCategory,
     RecordBatch,
@@ -32,6 +34,7 @@ from platform_assets.ingestion import (
     SnapshotScope,
     SourceError,
 )
+from platform_assets.ingestion.cursor_checks import json_object, quoted
 from platform_assets.ingestion.pagination import body_link_pages
 from platform_assets.integrations.dataverse.records import TABLES, DataverseTable, shape_page
 from platform_assets.integrations.dataverse.settings import DataverseSettings
@@ -128,8 +131,14 @@ class DataverseConnector:
         if cursor is None:
             yield from self._full_read(table)
             return
+        problem = self.check_cursor(entity, cursor)
+        if problem is not None:
+            raise SourceError(
+                FailureCategory.CONFIGURATION,
+                f"{problem}; run with full_refresh: true to re-read in full",
+            )
         try:
-            yield from self._read(table, _delta_link(cursor), snapshot=None)
+            yield from self._read(table, json.loads(cursor)["delta_link"], snapshot=None)
         except SourceError as error:
             if error.status != GONE:
                 raise
@@ -140,6 +149,30 @@ class DataverseConnector:
                 table.name,
             )
             yield from self._full_read(table)
+
+    def check_cursor(self, entity: str, cursor: str) -> str | None:
+        """A cursor is ``{"delta_link": URL}``, the URL a delta link of this entity's
+        table below the configured API: a link for another table would land its rows
+        here, and one for another host would send the bearer token there."""
+        table = TABLES.get(entity)
+        parsed, problem = json_object(cursor, what="the Dataverse cursor")
+        if parsed is None or table is None:
+            return problem
+        link = parsed.get("delta_link")
+        if not isinstance(link, str) or not link:
+            return f"the Dataverse cursor {quoted(cursor)} has no delta_link"
+        expected = httpx.URL(str(self._api.resolve(table.name)))
+        url = httpx.URL(link)
+        if (url.scheme, url.host, url.port) != (expected.scheme, expected.host, expected.port):
+            return f"the Dataverse delta link {quoted(link)} is not on {expected.host}"
+        if url.path != expected.path:
+            return (
+                f"the Dataverse delta link {quoted(link)} is for {url.path}, "
+                f"not {entity}'s table {expected.path}"
+            )
+        if "$deltatoken" not in url.params:
+            return f"the Dataverse delta link {quoted(link)} carries no $deltatoken"
+        return None
 
     def _full_read(self, table: DataverseTable) -> Iterator[RecordBatch]:
         url = self._api.resolve(table.name, {"$select": table.select})
@@ -183,17 +216,3 @@ class DataverseConnector:
     def _mask(self, token: str) -> None:
         """Masks a new bearer token in the API client's messages from now on."""
         self._api.redact = self._api.redact.including((token,))
-
-
-def _delta_link(cursor: str) -> str:
-    try:
-        link = json.loads(cursor).get("delta_link")
-    except (ValueError, AttributeError):
-        link = None
-    if not isinstance(link, str) or not link:
-        raise SourceError(
-            FailureCategory.CONFIGURATION,
-            f"the stored cursor {cursor[:80]!r} is not a Dataverse delta cursor "
-            '({"delta_link": ...}); delete it from the cursor table to re-read in full',
-        )
-    return link

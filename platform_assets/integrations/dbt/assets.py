@@ -31,6 +31,9 @@ from platform_assets.stages.contract_metadata import (
 )
 from platform_assets.stages.delivery_stage import DeliveryStage
 from platform_assets.stages.stage_defaults import default_retry_policy
+from platform_assets.telemetry.dbt_results import DbtStep, asset_key_resolver, built_results
+from platform_assets.telemetry.record import DBT_ERROR, StepIdentity
+from platform_assets.telemetry.sink import emit
 from platform_assets.warehouse import Warehouse
 
 #: The dbt var the profile takes the warehouse file from (dbt_project/profiles.yml).
@@ -125,35 +128,50 @@ def _with_logged_metadata(
 def dbt_project_models(
     context: dg.AssetExecutionContext, dbt: PlatformDbtCliResource, warehouse: Warehouse
 ) -> Iterator[Any]:
-    invocation = dbt.cli(
-        ["build", *warehouse_arguments(warehouse)],
-        context=context,
-        warehouse=warehouse,
-        raise_on_error=False,
-    )
-    logged: dict[str, dict[str, Any]] = {}
-    # Each result is recorded as dbt reports it, so the run's event log is written while
-    # dbt works, not after it; a post-hook's lines come before its model's result.
-    for raw_event in invocation.stream_raw_events():
-        line = _logged_line(raw_event)
-        if line is not None:
-            unique_id, prefix, payload = line
-            logged.setdefault(unique_id, {})[prefix] = payload
-            continue
-        for event in raw_event.to_default_asset_events(
-            manifest=invocation.manifest,
-            dagster_dbt_translator=invocation.dagster_dbt_translator,
+    telemetry = DbtStep(StepIdentity.of(context), str(dbt_project.manifest_path))
+    try:
+        invocation = dbt.cli(
+            ["build", *warehouse_arguments(warehouse)],
             context=context,
-            target_path=invocation.target_path,
-            project=invocation.project,
-        ):
-            yield _with_logged_metadata(event, logged, context)
-    if not invocation.is_successful():
-        failed = _failed_builds(invocation.get_artifact("run_results.json"))
-        if failed:
-            raise DagsterDbtCliRuntimeError(
-                f"dbt build failed to build {', '.join(failed)}; the step log has dbt's error"
-            )
+            warehouse=warehouse,
+            raise_on_error=False,
+        )
+        telemetry = telemetry.selected_by(invocation)
+        logged: dict[str, dict[str, Any]] = {}
+        # Each result is recorded as dbt reports it, so the run's event log is written while
+        # dbt works, not after it; a post-hook's lines come before its model's result.
+        for raw_event in invocation.stream_raw_events():
+            line = _logged_line(raw_event)
+            if line is not None:
+                unique_id, prefix, payload = line
+                logged.setdefault(unique_id, {})[prefix] = payload
+                continue
+            for event in raw_event.to_default_asset_events(
+                manifest=invocation.manifest,
+                dagster_dbt_translator=invocation.dagster_dbt_translator,
+                context=context,
+                target_path=invocation.target_path,
+                project=invocation.project,
+            ):
+                event = _with_logged_metadata(event, logged, context)
+                if isinstance(event, dg.Output):
+                    event = event.with_metadata(
+                        {**event.metadata, **telemetry.materialization_metadata()}
+                    )
+                yield event
+        run_results = invocation.get_artifact("run_results.json")
+    except Exception as error:
+        # Only the exception's type: the step's log has dbt's error and the traceback.
+        emit(telemetry.record("step_failed", [], DBT_ERROR, type(error).__name__), context.log)
+        raise
+    models = built_results(run_results, asset_key_resolver(invocation))
+    yield from telemetry.observations(models)
+    failed = [] if invocation.is_successful() else _failed_builds(run_results)
+    if failed:
+        message = f"dbt build failed to build {', '.join(failed)}; the step log has dbt's error"
+        emit(telemetry.record("step_failed", models, DBT_ERROR, message), context.log)
+        raise DagsterDbtCliRuntimeError(message)
+    emit(telemetry.record("step_succeeded", models), context.log)
 
 
 def _failed_builds(run_results: dict[str, Any]) -> list[str]:

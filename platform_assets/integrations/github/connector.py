@@ -8,7 +8,11 @@ that carry the incident label.
 
 The cursor is a JSON object of per-repository watermarks. Listings are read newest
 first and stop at the watermark, so a rerun fetches only what is new; a deployment that
-has not finished yet holds the watermark back until it has.
+has not finished yet holds the watermark back until it has. A read without a cursor
+(the first, a full refresh, a recovery from a bad cursor) lists everything the
+configured repositories have, so its batches are one snapshot of the table: a record it
+no longer returns (a deleted issue, a pull request's history rewritten) is
+soft-deleted. An incremental read says nothing about deletions.
 
 A change set the compare API cannot produce (HTTP 404: a commit of the pair is gone from
 history after a force-push) is that deployment's problem alone: it is quarantined with
@@ -29,9 +33,11 @@ from platform_assets.ingestion import (
     Rejected,
     RequestStats,
     ResilientHttpClient,
+    SnapshotScope,
     SourceError,
     link_header_pages,
 )
+from platform_assets.ingestion.cursor_checks import json_object, timestamp_problem
 from platform_assets.integrations.github import records as gh
 
 ENTITIES = frozenset(
@@ -116,6 +122,7 @@ class GitHubConnector:
 
     def extract(self, entity: str, cursor: str | None) -> Iterator[RecordBatch]:
         watermarks: dict[str, Watermarks] = json.loads(cursor) if cursor else {}
+        snapshot = None if cursor else SnapshotScope()
         for repo in self._settings.repositories:
             extraction = self._extractors[entity](repo, watermarks.get(repo, {}))
             watermarks[repo] = extraction.reached
@@ -123,7 +130,23 @@ class GitHubConnector:
                 records=extraction.records,
                 cursor=json.dumps(watermarks, sort_keys=True),
                 rejected=extraction.rejected,
+                snapshot=snapshot,
             )
+
+    def check_cursor(self, entity: str, cursor: str) -> str | None:
+        """``{repo: {listing: ISO timestamp}}``, every timestamp at most now: a future
+        watermark would hide everything before it."""
+        parsed, problem = json_object(cursor, what="the GitHub cursor")
+        if parsed is None:
+            return problem
+        for repo, marks in parsed.items():
+            if not isinstance(marks, dict):
+                return f"the GitHub cursor's watermarks of {repo!r} are not a JSON object"
+            for listing, value in marks.items():
+                problem = timestamp_problem(value, what=f"the GitHub {listing} watermark of {repo}")
+                if problem is not None:
+                    return problem
+        return None
 
     # Deployments -------------------------------------------------------------------
 

@@ -9,6 +9,11 @@ after the cursor passed it (retitled, re-prioritised, resolved after being read 
 resolved elsewhere) would never be read again. Each incremental pull therefore starts a
 look-back window before the cursor; the idempotent merge makes re-reading safe, and
 only what changed is updated.
+
+A read without a cursor (the first, a full refresh, a recovery from a bad cursor) lists
+every incident of the configured services (``date_range=all``), so it is a snapshot of
+the table: an incident it no longer returns (deleted, or of a service no longer
+configured) is soft-deleted. PagerDuty reports no deletions to an incremental read.
 """
 
 from __future__ import annotations
@@ -18,7 +23,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from platform_assets.ingestion import RecordBatch, RequestStats, ResilientHttpClient, offset_pages
+from platform_assets.ingestion import (
+    RecordBatch,
+    RequestStats,
+    ResilientHttpClient,
+    SnapshotScope,
+    offset_pages,
+)
+from platform_assets.ingestion.cursor_checks import timestamp_problem
 
 SOURCE: Final = "pagerduty"
 PAGE_SIZE: Final = 100
@@ -90,6 +102,7 @@ class PagerDutyConnector:
             params["since"] = self._since(cursor)
         else:
             params["date_range"] = "all"
+        snapshot = None if cursor else SnapshotScope()
         if self._settings.service_ids:
             params["service_ids[]"] = list(self._settings.service_ids)
         oldest_open: tuple[datetime, str] | None = None
@@ -105,7 +118,14 @@ class PagerDutyConnector:
                     oldest_open = min(oldest_open, stamp) if oldest_open else stamp
                 newest = max(newest, stamp) if newest else stamp
             reached = oldest_open or newest
-            yield RecordBatch(records=records, cursor=reached[1] if reached else cursor)
+            yield RecordBatch(
+                records=records, cursor=reached[1] if reached else cursor, snapshot=snapshot
+            )
+
+    def check_cursor(self, entity: str, cursor: str) -> str | None:
+        """An incident's creation time, at most now: listing from a later one returns
+        nothing until then."""
+        return timestamp_problem(cursor, what="the PagerDuty cursor")
 
     def _since(self, cursor: str) -> str:
         """The look-back window before the cursor, in the cursor's ISO form with ``Z``."""

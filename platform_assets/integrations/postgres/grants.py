@@ -21,12 +21,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from platform_assets.ingestion.ops_tables import (
-    CREATE_OPS_TABLES,
-    CURSORS_TABLE,
-    QUARANTINE_TABLE,
-)
+from platform_assets.ingestion.ops_tables import CURSORS_TABLE, QUARANTINE_TABLE
+from platform_assets.privacy.erasure_log import ERASURE_LOG_TABLE
 from platform_assets.privacy.suppression_list import SUPPRESSION_TABLE
+from platform_assets.warehouse import Warehouse
+from platform_assets.warehouse.migrations.commands import upgrade
+from platform_assets.warehouse.migrations.config import VERSION_SCHEMA, VERSION_TABLE
 from platform_assets.warehouse.quoting import quote_identifier
 from platform_assets.warehouse.roles import ROLES, role_name
 from platform_assets.warehouse.session import WarehouseRole, WarehouseSession
@@ -74,9 +74,16 @@ ACCESS: Final[Mapping[WarehouseRole, Access]] = {
 #: the analyst may count quarantined records by every other column.
 QUARANTINE_PRIVATE_COLUMNS: Final = frozenset({"payload"})
 
-#: Written by every load; the erasure adds to the suppression list
-#: as the login, a member of the loader.
-LOADER_OPS_TABLES: Final = (QUARANTINE_TABLE, CURSORS_TABLE, SUPPRESSION_TABLE)
+#: The migrations' tables, owned by the loader: every load writes the first two, the
+#: erasure (as the login, a member of the loader) the suppression list and its log, and
+#: the migrations, run as the loader, the version table.
+LOADER_OPS_TABLES: Final = (
+    QUARANTINE_TABLE,
+    CURSORS_TABLE,
+    SUPPRESSION_TABLE,
+    ERASURE_LOG_TABLE,
+    f"{VERSION_SCHEMA}.{VERSION_TABLE}",
+)
 
 #: The keyed pseudonym of the ``postgres__pii_hmac`` macro (docs/personal-data.md).
 EXTENSIONS: Final = ("pgcrypto",)
@@ -84,6 +91,19 @@ EXTENSIONS: Final = ("pgcrypto",)
 
 class WarehouseSetupError(RuntimeError):
     """The login cannot set the warehouse up; the message says which privilege it lacks."""
+
+
+def set_up_and_migrate(warehouse: Warehouse) -> list[str]:
+    """What ``platform-assets warehouse setup`` does: ``set_up_warehouse`` in one
+    transaction, the migrations to head (run as the loader, which may now create in
+    ``ops``: docs/migrations.md), then the grants on the tables they manage. Returns the
+    statements of the two grant transactions."""
+    with warehouse.transaction() as session:
+        statements = set_up_warehouse(session)
+    upgrade(warehouse)
+    with warehouse.transaction() as session:
+        statements += _ops_tables_for_the_loader(session)
+    return statements
 
 
 def set_up_warehouse(session: WarehouseSession) -> list[str]:
@@ -110,8 +130,6 @@ def _setup_statements(session: WarehouseSession) -> Iterator[str]:
         yield from (run(statement) for statement in _revoke_schema_access(role))
     for role, access in ACCESS.items():
         yield from (run(statement) for statement in _grant_schema_access(role, access))
-    # after the schema grants: a table's new owner must be allowed to create in its schema
-    yield from (run(statement) for statement in _ops_tables_for_the_loader(session))
     for role, access in ACCESS.items():
         yield from (run(statement) for statement in _grant_existing_tables(role, access))
 
@@ -169,23 +187,27 @@ def _grant_existing_tables(role: WarehouseRole, access: Access) -> Iterator[str]
         yield f"grant select on all tables in schema {quote_identifier(schema)} to {grantee}"
 
 
-def _ops_tables_for_the_loader(session: WarehouseSession) -> Iterator[str]:
-    """The ingestion's ops tables, created now and owned by the loader, so that the
-    analyst's column grant on the quarantine exists before the first load, and the
-    erasure (run as the login) never creates the suppression list where the loader may
-    not read it. Each statement has run when the next is asked for, so the quarantine's
-    columns are read from the table just created."""
-    yield from CREATE_OPS_TABLES
+def _ops_tables_for_the_loader(session: WarehouseSession) -> list[str]:
+    """The migrations' tables owned by the loader (also those a migration run by the
+    login before the setup created) and the analyst's column grant on the quarantine,
+    whose columns are read from the table as the migrations left it."""
     loader = quote_identifier(role_name("loader"))
-    for table in LOADER_OPS_TABLES:
-        yield f"alter table {table} owner to {loader}"
+    statements = [
+        f"alter table {table} owner to {loader}"
+        for table in LOADER_OPS_TABLES
+        if _columns(session, table)
+    ]
     columns = [
         quote_identifier(column)
         for column in _columns(session, QUARANTINE_TABLE)
         if column not in QUARANTINE_PRIVATE_COLUMNS
     ]
-    analyst = quote_identifier(role_name("analyst"))
-    yield f"grant select ({', '.join(columns)}) on {QUARANTINE_TABLE} to {analyst}"
+    if columns:
+        analyst = quote_identifier(role_name("analyst"))
+        statements.append(f"grant select ({', '.join(columns)}) on {QUARANTINE_TABLE} to {analyst}")
+    for statement in statements:
+        session.execute(statement)
+    return statements
 
 
 def _columns(session: WarehouseSession, qualified_table: str) -> list[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
@@ -29,6 +30,7 @@ from platform_assets.ingestion import (
     SnapshotScope,
     SourceError,
 )
+from platform_assets.ingestion.cursor_checks import json_object, quoted
 from platform_assets.integrations.spreadsheet.column_map import ColumnMap
 from platform_assets.integrations.spreadsheet.workbook import (
     RECORD_SCHEMA,
@@ -42,6 +44,7 @@ SUFFIX: Final = ".xlsx"
 #: Excel's owner file, left beside a workbook while someone has it open (``~$name.xlsx``,
 #: a few bytes naming the user): not a workbook, and gone when they close it.
 OWNER_FILE_PREFIX: Final = "~$"
+_SHA256: Final = re.compile(r"[0-9a-f]{64}")
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +96,9 @@ class SpreadsheetConnector:
                 snapshot=SnapshotScope((("source_file", path.name),)),
             )
 
+    def check_cursor(self, entity: str, cursor: str) -> str | None:
+        return cursor_problem(cursor)
+
 
 def _workbooks(directory: Path) -> list[Path]:
     """The folder's workbooks by name; ``.XLSX`` too, as Windows tools often write it."""
@@ -112,20 +118,36 @@ def _rejected_file(name: str, content: bytes, fingerprint: str, reason: str) -> 
     return Rejected(record_key=name, reason=reason, payload=payload)
 
 
+def cursor_problem(cursor: str) -> str | None:
+    """Why ``cursor`` is not a map of workbook name to the sha256 of its bytes."""
+    loaded, problem = json_object(cursor, what="the spreadsheet cursor")
+    if loaded is None:
+        return problem
+    bad = [name for name, digest in loaded.items() if not _is_sha256(digest)]
+    if bad:
+        return (
+            f"the spreadsheet cursor {quoted(cursor)} holds no sha256 for "
+            f"{', '.join(repr(name) for name in bad[:3])}"
+        )
+    return None
+
+
+def _is_sha256(value: object) -> bool:
+    return isinstance(value, str) and _SHA256.fullmatch(value) is not None
+
+
 def _fingerprints(cursor: str | None) -> dict[str, str]:
+    """The cursor's map; a bad one reaches here only when ``extract`` is called without
+    ``ingest``'s check, and is refused rather than guessed at."""
     if not cursor:
         return {}
-    try:
-        loaded = json.loads(cursor)
-    except json.JSONDecodeError:
-        loaded = None
-    if not isinstance(loaded, dict):
+    problem = cursor_problem(cursor)
+    if problem is not None:
         raise SourceError(
             FailureCategory.CONFIGURATION,
-            f"the stored spreadsheet cursor is not a JSON map of file name to sha256: "
-            f"{cursor[:80]!r}; delete it from ops.ingestion_cursors to reload every file",
+            f"{problem}; run with full_refresh: true to reload every file",
         )
-    return {str(name): str(digest) for name, digest in loaded.items()}
+    return {str(name): str(digest) for name, digest in json.loads(cursor).items()}
 
 
 def _cursor(reached: dict[str, str]) -> str:

@@ -23,7 +23,7 @@ from typing import Final, Protocol
 
 import polars as pl
 
-from platform_assets.ingestion import RecordBatch, RequestStats, SourceError
+from platform_assets.ingestion import AcceptsAnyCursor, RecordBatch, RequestStats, SourceError
 from platform_assets.integrations.weather.open_meteo import DailyWeather, OpenMeteoArchiveClient
 
 SOURCE: Final = "weather"
@@ -100,7 +100,9 @@ class WeatherCoverage:
     fallback_failed_areas: int = 0
 
 
-class WeatherConnector:
+class WeatherConnector(AcceptsAnyCursor):
+    """Keeps no cursor: every run re-reads the window."""
+
     source_id = SOURCE
     entities = frozenset({ENTITY})
 

@@ -4,6 +4,8 @@
 
 with raw_commits as (
     select * from {{ source('dora_raw', 'commits') }}
+    -- a row the source deleted stays in raw, marked; no metric may count it
+    where _deleted_at is null
 )
 
 select

@@ -1,5 +1,7 @@
 with raw_change_sets as (
     select * from {{ source('dora_raw', 'deployment_change_sets') }}
+    -- a row the source deleted stays in raw, marked; no metric may count it
+    where _deleted_at is null
 )
 
 select

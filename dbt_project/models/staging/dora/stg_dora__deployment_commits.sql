@@ -1,5 +1,7 @@
 with raw_deployment_commits as (
     select * from {{ source('dora_raw', 'deployment_commits') }}
+    -- a row the source deleted stays in raw, marked; no metric may count it
+    where _deleted_at is null
 )
 
 select

@@ -1,5 +1,7 @@
 with raw_deployments as (
     select * from {{ source('dora_raw', 'deployments') }}
+    -- a row the source deleted stays in raw, marked; no metric may count it
+    where _deleted_at is null
 ),
 
 renamed as (

@@ -1,5 +1,7 @@
 with raw_incidents as (
     select * from {{ source('dora_raw', 'incidents') }}
+    -- a row the source deleted stays in raw, marked; no metric may count it
+    where _deleted_at is null
 )
 
 select

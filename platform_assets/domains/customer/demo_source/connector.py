@@ -39,6 +39,7 @@ from platform_assets.domains.customer.demo_source.entities import (
 from platform_assets.domains.customer.demo_source.population import DEFAULT_SEED, Population
 from platform_assets.domains.customer.demo_source.weather import weather_daily
 from platform_assets.ingestion import RecordBatch, RequestStats, SnapshotScope
+from platform_assets.ingestion.cursor_checks import json_object, quoted
 
 SOURCE: Final = "demo"
 PEOPLE_ENV: Final = "PLATFORM_CUSTOMER_DEMO_PEOPLE"
@@ -123,6 +124,26 @@ class CustomerDemoConnector:
         else:
             raise ValueError(f"the customer demo source has no entity {entity!r}")
 
+    def check_cursor(self, entity: str, cursor: str) -> str | None:
+        """The CRM's ``{"run", "population"}`` with a run the source has reached, the
+        workbooks' map of file to fingerprint, the weather's last ISO day up to the
+        window's end: what each extract below reads."""
+        if entity == WEATHER:
+            return _day_problem(cursor, latest=self._settings.weather_window()[1])
+        parsed, problem = json_object(cursor, what=f"the demo {entity} cursor")
+        if parsed is None:
+            return problem
+        if entity == SPREADSHEET:
+            if all(isinstance(v, str) for v in parsed.values()):
+                return None
+            return f"the demo workbook cursor {quoted(cursor)} is not a map of file to fingerprint"
+        run = parsed.get("run")
+        if not isinstance(run, int) or not isinstance(parsed.get("population"), str):
+            return f"the demo CRM cursor {quoted(cursor)} has no integer run and population"
+        if not 1 <= run <= self._settings.run:
+            return f"the demo CRM cursor's run {run} is not one the source has reached"
+        return None
+
     def _crm_cursor(self) -> str:
         population = self._settings.population
         return json.dumps(
@@ -179,6 +200,16 @@ class CustomerDemoConnector:
         if frame.height:
             newest = frame.select(pl.col("observed_on").max().cast(pl.String)).item()
             yield RecordBatch(records=frame, cursor=newest)
+
+
+def _day_problem(cursor: str, *, latest: date) -> str | None:
+    try:
+        day = date.fromisoformat(cursor)
+    except ValueError:
+        return f"the demo weather cursor {quoted(cursor)} is not an ISO date"
+    if day > latest:
+        return f"the demo weather cursor {day} is after the window's end {latest}"
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -11,7 +11,8 @@ history: records do not depend on the window, and a record's state appears at mo
 ``SETTLING`` after its anchor (the release or incident it belongs to), so the activity
 from ``SETTLING`` before the cursor's day holds every record the cursor has not seen.
 The activity of a window is generated once per process: the raw assets of one run pull
-their entities from the same generation.
+their entities from the same generation. A full read is the window, not everything the
+source ever had (records age out of it), so it is no snapshot and deletes nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from platform_assets.domains.dora.demo_source.activity import (
 from platform_assets.domains.dora.demo_source.catalog import BASE_SERVICES
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
 from platform_assets.ingestion import RecordBatch, RequestStats
+from platform_assets.ingestion.cursor_checks import timestamp_problem
 
 #: The longest a record's state takes to appear after its anchor: deployments finish
 #: within the hour of their release, an incident caused by one is resolved within a day,
@@ -81,6 +83,11 @@ class DemoConnector:
             return
         newest = frame.select(pl.col(VISIBLE_AT).max()).item()
         yield RecordBatch(records=frame.drop(VISIBLE_AT), cursor=newest.isoformat())
+
+    def check_cursor(self, entity: str, cursor: str) -> str | None:
+        """A record's time, not after the window's end: the demo never reaches further,
+        so a later cursor was not written by it."""
+        return timestamp_problem(cursor, what="the demo cursor", latest=self._window.end)
 
     def _window_after(self, seen_until: datetime) -> ActivityWindow:
         """The part of the window that holds every record whose state appeared after

@@ -1,0 +1,1 @@
+"""The revisions, one module each (a package, so a wheel ships them)."""
