@@ -42,7 +42,7 @@ typecheck: install
 	$(BIN)/mypy
 
 unit: prepare
-	$(BIN)/pytest
+	$(BIN)/pytest --durations=25
 
 dev: prepare instance ## the Dagster UI on the same instance
 	$(BIN)/platform-assets runs recover
