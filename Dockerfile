@@ -18,7 +18,7 @@ ENV PIP_NO_CACHE_DIR=1 \
     DBT_SEND_ANONYMOUS_USAGE_STATS=false
 
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY platform_assets ./platform_assets
 # A wheel, installed like any dependency: the image holds no source tree and no editable
 # install, so what runs is what `pip wheel` packaged (package data included).

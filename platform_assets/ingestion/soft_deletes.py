@@ -7,8 +7,10 @@ is gone. Either way the row is kept and marked: ``_deleted_at`` is the load time
 ``_loaded_at``/``_run_id`` move with it, because a deletion is a change downstream
 models must see. A row the extract returns again is restored (``_deleted_at`` NULL).
 Records quarantined or rejected in a re-read still count as returned: they exist at the
-source. Only tables whose contract opts into soft deletes take this; a connector that
-reports deletions for another table is misconfigured, and nothing is loaded.
+source. Only tables whose contract opts into soft deletes take this. A complete re-read
+of another table reconciles nothing (a file source re-reads every file it lands, and a
+table that does not keep deletions has nowhere to record them); a connector naming
+deleted keys for it is misconfigured, and nothing is loaded.
 """
 
 from __future__ import annotations
@@ -60,15 +62,17 @@ class DeletionCounts:
 def deletions_of(contract: TableContract, batches: Sequence[RecordBatch]) -> Deletions:
     """What ``batches`` say was deleted. Batches are in the source's order, so a key
     deleted and then returned again later in the extract is not deleted."""
+    if not contract.soft_deletes:
+        if any(batch.deleted_keys for batch in batches):
+            raise SoftDeleteConfigError(
+                f"the connector reports deleted records for {contract.qualified_name}, "
+                "whose contract does not keep them: add metadata = {'soft_deletes': True} "
+                "to the Config of its Pandera model, or stop the connector sending "
+                "deleted_keys for it"
+            )
+        return Deletions()
     if not any(batch.deleted_keys or batch.snapshot is not None for batch in batches):
         return Deletions()
-    if not contract.soft_deletes:
-        raise SoftDeleteConfigError(
-            f"the connector reports deleted records for {contract.qualified_name}, whose "
-            "contract does not keep them: add metadata = {'soft_deletes': True} to the "
-            "Config of its Pandera model, or stop the connector sending deleted_keys and "
-            "snapshot for it"
-        )
     return Deletions(
         deleted_keys=_deleted_keys(contract, batches), rereads=_rereads(contract, batches)
     )

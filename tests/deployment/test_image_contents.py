@@ -31,7 +31,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 DOCKERFILE = REPO / "Dockerfile"
 #: The files ``pip wheel`` needs to build the wheel (the Dockerfile's build stage copies these).
-WHEEL_SOURCES = ("pyproject.toml", "README.md", "platform_assets")
+#: Without LICENSE the build only warns, and the wheel ships without its licence.
+WHEEL_SOURCES = ("pyproject.toml", "README.md", "LICENSE", "platform_assets")
 #: What .dockerignore keeps out of the copied directories.
 IGNORED = shutil.ignore_patterns(
     "__pycache__", "*.pyc", "target", "logs", "dbt_packages", ".user.yml", "__snapshots__"
@@ -237,9 +238,45 @@ def test_the_image_holds_no_local_state_and_no_secret(tmp_path: Path) -> None:
     assert "PLATFORM_ENV" not in baked
 
 
+def test_the_dockerfile_builds_the_wheel_from_the_same_sources() -> None:
+    instructions = dockerfile_instructions(DOCKERFILE.read_text())
+    last_from = max(i for i, ins in enumerate(instructions) if ins.keyword == "FROM")
+    build_stage_copies = [
+        source
+        for instruction in instructions[:last_from]
+        if instruction.keyword == "COPY"
+        for source in shlex.split(instruction.arguments)[:-1]
+    ]
+    missing = sorted(set(WHEEL_SOURCES) - set(build_stage_copies))
+    assert not missing, f"the Dockerfile's build stage must COPY {missing} before `pip wheel`"
+
+
+#: Where the installed interpreter finds the package, what is on its path, and the
+#: licence the wheel installed with it.
+INSTALLED_PACKAGE = """
+import json, os, sys
+from importlib.metadata import distribution
+import platform_assets
+installed = distribution("platform-assets")
+print(json.dumps({
+    "file": platform_assets.__file__,
+    "path": [os.path.abspath(entry) for entry in sys.path],
+    "license": installed.read_text("licenses/LICENSE"),
+    "expression": installed.metadata["License-Expression"],
+}))
+"""
+
+
 def test_the_wheel_is_imported_and_not_the_checkout(image: Image) -> None:
-    found = image.run(image.python, "-c", "import platform_assets; print(platform_assets.__file__)")
-    assert Path(found.strip()).is_relative_to(image.venv)
+    installed = json.loads(image.run(image.python, "-c", INSTALLED_PACKAGE).splitlines()[-1])
+    assert Path(installed["file"]).is_relative_to(image.venv)
+    # The only path entry holding a platform_assets package is the wheel's site-packages:
+    # the checkout (and its editable install) cannot be what the audit or the location load.
+    providers = [p for p in installed["path"] if (Path(p) / "platform_assets").is_dir()]
+    assert [Path(p) for p in providers] == [Path(installed["file"]).parents[1]]
+    assert str(REPO) not in installed["path"]
+    assert installed["license"] == (REPO / "LICENSE").read_text()
+    assert installed["expression"] == "Apache-2.0"
     assert (image.venv / "bin" / "platform-assets").exists()
     assert (image.venv / "bin" / "platform-dbt").exists()
 

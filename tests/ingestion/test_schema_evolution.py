@@ -201,7 +201,7 @@ def test_migration_0002_up_down_up_keeps_every_row(warehouse, log) -> None:
     hashes = table_hashes(warehouse)
     assert set(hashes) >= {"raw.tickets", "ops.quarantine"}
 
-    assert upgrade(warehouse) == "0002"
+    assert upgrade(warehouse, "0002") == "0002"
     assert extras_tables(warehouse) == [("raw", "tickets")]
     assert table_hashes(warehouse) == hashes
     assert downgrade(warehouse, "0001") == "0001"

@@ -1,6 +1,7 @@
 """Deletions a source reports (``deleted_keys``) and complete re-reads (``snapshot``)
 become soft deletes in the load's transaction; a row that comes back is restored; a rerun
-of the same extract changes nothing; a table without soft deletes refuses them."""
+of the same extract changes nothing; a table without soft deletes refuses deleted keys
+and takes a complete re-read as a plain load."""
 
 from __future__ import annotations
 
@@ -118,19 +119,33 @@ def test_a_reread_scope_marks_what_it_did_not_return(warehouse, log) -> None:
     assert everything(warehouse) == before
 
 
-def test_a_table_without_soft_deletes_refuses_deletions_and_keeps_nothing(warehouse, log) -> None:
+def test_a_table_without_soft_deletes_refuses_deleted_keys_and_keeps_nothing(
+    warehouse, log
+) -> None:
     load(warehouse, log, RecordBatch([{"reading_id": "r1"}], cursor="1"), contract=PLAIN_READINGS)
     before = all_tables(warehouse)
 
-    for batch in (
-        RecordBatch([{"reading_id": "r2"}], cursor="2", deleted_keys=("r1",)),
-        RecordBatch([{"reading_id": "r2"}], cursor="2", snapshot=SnapshotScope()),
-    ):
-        with pytest.raises(IngestionFailed) as failure:
-            load(warehouse, log, batch, contract=PLAIN_READINGS)
-        assert failure.value.report.failure_category is FailureCategory.CONFIGURATION
-        assert "metadata = {'soft_deletes': True}" in str(failure.value)
+    batch = RecordBatch([{"reading_id": "r2"}], cursor="2", deleted_keys=("r1",))
+    with pytest.raises(IngestionFailed) as failure:
+        load(warehouse, log, batch, contract=PLAIN_READINGS)
+    assert failure.value.report.failure_category is FailureCategory.CONFIGURATION
+    assert "metadata = {'soft_deletes': True}" in str(failure.value)
     assert all_tables(warehouse) == before
+
+
+def test_a_complete_reread_of_a_table_without_soft_deletes_reconciles_nothing(
+    warehouse, log
+) -> None:
+    load(warehouse, log, RecordBatch([{"reading_id": "r1"}], cursor="1"), contract=PLAIN_READINGS)
+
+    batch = RecordBatch([{"reading_id": "r2"}], cursor="2", snapshot=SnapshotScope())
+    report = load(warehouse, log, batch, contract=PLAIN_READINGS)
+    assert report.soft_deleted == 0
+    with warehouse.connect() as connection:
+        stored = connection.execute(
+            "select reading_id from bronze.plain_readings order by reading_id"
+        ).fetchall()
+    assert stored == [("r1",), ("r2",)]
 
 
 def test_a_scope_by_an_unknown_column_is_refused(warehouse, log) -> None:

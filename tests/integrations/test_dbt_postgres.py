@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from platform_assets.ingestion.contract import DELETED_AT_COLUMN, EXTRAS_COLUMN
 from platform_assets.integrations.dbt.assets import warehouse_arguments
 from platform_assets.integrations.dbt.project import dbt_executable, dbt_project
 from platform_assets.integrations.dbt.resource import PlatformDbtCliResource
@@ -138,14 +139,21 @@ def _land(
                 if sql.strip():
                     session.execute(sql)
         for table, rows in rows_by_table.items():
-            types = session.execute(
-                "select data_type from information_schema.columns "
-                "where table_schema = 'raw' and table_name = ? order by ordinal_position",
+            # a scenario row is the data columns then the lineage; what the loader keeps
+            # beside them (_deleted_at, _extras) stays NULL, as for a row never deleted
+            columns = session.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'raw' and table_name = ? "
+                f"and column_name not in ('{DELETED_AT_COLUMN}', '{EXTRAS_COLUMN}') "
+                "order by ordinal_position",
                 [table],
             ).fetchall()
-            values = ", ".join(f"cast(? as {data_type})" for (data_type,) in types)
+            names = ", ".join(name for name, _ in columns)
+            values = ", ".join(f"cast(? as {data_type})" for _, data_type in columns)
             for row in rows:
-                session.execute(f"insert into raw.{table} values ({values})", [*row, *lineage])
+                session.execute(
+                    f"insert into raw.{table} ({names}) values ({values})", [*row, *lineage]
+                )
 
 
 def _build(dbt: PlatformDbtCliResource, warehouse: Warehouse) -> None:

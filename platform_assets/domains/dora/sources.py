@@ -45,6 +45,7 @@ INCIDENT_SOURCE_ENV: Final = "PLATFORM_DORA_INCIDENT_SOURCE"
 #: public ones). An unset URL fails the connector with a message naming the variable.
 GITHUB_API_URL_ENV: Final = "PLATFORM_GITHUB_API_URL"
 PAGERDUTY_API_URL_ENV: Final = "PLATFORM_PAGERDUTY_API_URL"
+FILES_DIR_SETTING: Final = "PLATFORM_DORA_FILES_DIR"
 
 INCIDENTS: Final = frozenset({"incidents"})
 DELIVERY_ENTITIES: Final = frozenset(RAW_CONTRACTS) - INCIDENTS
@@ -65,8 +66,10 @@ def _demo() -> Iterator[Connector]:
 
 @contextmanager
 def _files() -> Iterator[Connector]:
-    directory = env_text("PLATFORM_DORA_FILES_DIR", "data/dora_export")
-    yield FileSourceConnector(resolve_path(directory), RAW_CONTRACTS)
+    directory = env_text(FILES_DIR_SETTING, "data/dora_export")
+    yield FileSourceConnector(
+        resolve_path(directory), RAW_CONTRACTS, folder_setting=FILES_DIR_SETTING
+    )
 
 
 @contextmanager

@@ -100,7 +100,14 @@ def shape_page(table: DataverseTable, items: list[Any], where: str) -> ShapedPag
 
 
 def _record(table: DataverseTable, row: dict[str, Any]) -> dict[str, Any]:
-    record = {column: row.get(_RENAMED.get(column, column)) for column in table.columns}
+    # Dataverse answers every selected column, null ones included, so a column missing
+    # from the row is one the source stopped sending: it is left out, for validation to
+    # record as ``removed``, rather than loaded as a NULL indistinguishable from a value.
+    record = {
+        column: row[name]
+        for column in table.columns
+        if (name := _RENAMED.get(column, column)) in row
+    }
     for column in _TIMESTAMPS & record.keys():
         record[column] = _utc(record[column])
     for column in _INTEGERS & record.keys():

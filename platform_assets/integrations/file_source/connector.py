@@ -39,9 +39,14 @@ _DIGEST: Final = re.compile(r"sha256:[0-9a-f]{64}")
 class FileSourceConnector:
     source_id = SOURCE
 
-    def __init__(self, directory: Path, entities: Iterable[str]) -> None:
+    def __init__(
+        self, directory: Path, entities: Iterable[str], *, folder_setting: str | None = None
+    ) -> None:
+        """``folder_setting`` names the setting ``directory`` came from, so that a missing
+        folder's error says what to change, not only what is missing."""
         self._directory = directory
         self.entities = frozenset(entities)
+        self._folder_setting = folder_setting
         self.request_stats = RequestStats()
 
     def extract(self, entity: str, cursor: str | None) -> Iterator[RecordBatch]:
@@ -67,8 +72,10 @@ class FileSourceConnector:
 
     def _file_for(self, entity: str) -> Path | None:
         if not self._directory.is_dir():
+            change = f": set {self._folder_setting} to the folder" if self._folder_setting else ""
             raise SourceError(
-                FailureCategory.CONFIGURATION, f"file source folder {self._directory} not found"
+                FailureCategory.CONFIGURATION,
+                f"file source folder {self._directory} not found{change}",
             )
         present = [
             self._directory / f"{entity}.{fmt}"

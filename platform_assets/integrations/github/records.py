@@ -1,11 +1,14 @@
 """GitHub REST payloads mapped to raw DORA records, one pure function per entity.
 
-The mapping is tolerant: a field missing or of the wrong shape becomes None or keeps its
-odd value, so the record reaches validation and is quarantined with a reason instead of
-failing the whole load. Conventions the API has no field for are read from trailers in
-the body (``Incident: INC-42`` on a pull request; ``Caused-By-Deployment: <id>`` and
-``Root-Cause: <sha>`` on an incident issue) and from labels (``service:<name>``,
-``severity:<level>``).
+The mapping is tolerant: a field of the wrong shape keeps its odd value (or becomes None
+where a nested path does not match), so the record reaches validation and is quarantined
+with a reason instead of failing the whole load. A field the payload does not have at all
+is left out of the record (``field``/``present``), not set to None, so that validation can
+tell a field GitHub stopped sending (a ``removed`` drift event) from a null value.
+
+Conventions the API has no field for are read from trailers in the body (``Incident:
+INC-42`` on a pull request; ``Caused-By-Deployment: <id>`` and ``Root-Cause: <sha>`` on an
+incident issue) and from labels (``service:<name>``, ``severity:<level>``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any, Final
+
+from platform_assets.ingestion.payload_fields import ABSENT, field, get, present
 
 SOURCE: Final = "github"
 
@@ -37,15 +42,6 @@ _REVIEW_KINDS: Final = {
     "COMMENTED": "review",
     "DISMISSED": "review",
 }
-
-
-def get(payload: Any, *path: str) -> Any:
-    """``payload[path[0]][path[1]]...``, or None where the shape does not match."""
-    for key in path:
-        if not isinstance(payload, dict):
-            return None
-        payload = payload.get(key)
-    return payload
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -133,34 +129,39 @@ def deployment_record(
     }
 
 
-def numbered_id(repo: str, number: Any) -> str | None:
-    """`owner/name#number`: how the contract names pull requests and issues."""
-    return None if number is None else f"{repo}#{number}"
+def numbered_id(repo: str, number: Any) -> Any:
+    """`owner/name#number`: how the contract names pull requests and issues (``ABSENT``
+    when the payload has no number)."""
+    return number if number is None or number is ABSENT else f"{repo}#{number}"
 
 
 def pull_request_record(repo: str, pull: Any) -> dict[str, Any]:
     body = get(pull, "body")
-    return {
-        "pr_id": numbered_id(repo, get(pull, "number")),
-        "repo": repo,
-        "number": get(pull, "number"),
-        "author": get(pull, "user", "login"),
-        "title": get(pull, "title"),
-        "created_at": get(pull, "created_at"),
-        "merged_at": get(pull, "merged_at"),
-        "merge_sha": get(pull, "merge_commit_sha"),
-        "referenced_incident_id": trailer(body, "Incident"),
-    }
+    return present(
+        {
+            "pr_id": numbered_id(repo, field(pull, "number")),
+            "repo": repo,
+            "number": field(pull, "number"),
+            "author": field(pull, "user", "login"),
+            "title": field(pull, "title"),
+            "created_at": field(pull, "created_at"),
+            "merged_at": field(pull, "merged_at"),
+            "merge_sha": field(pull, "merge_commit_sha"),
+            "referenced_incident_id": trailer(body, "Incident"),
+        }
+    )
 
 
 def commit_record(repo: str, commit: Any) -> dict[str, Any]:
-    return {
-        "repo": repo,
-        "sha": get(commit, "sha"),
-        "author": get(commit, "commit", "author", "name"),
-        "authored_at": get(commit, "commit", "author", "date"),
-        "message": get(commit, "commit", "message"),
-    }
+    return present(
+        {
+            "repo": repo,
+            "sha": field(commit, "sha"),
+            "author": field(commit, "commit", "author", "name"),
+            "authored_at": field(commit, "commit", "author", "date"),
+            "message": field(commit, "commit", "message"),
+        }
+    )
 
 
 def review_record(pr: str | None, review: Any) -> dict[str, Any]:
@@ -188,14 +189,16 @@ def comment_record(pr: str | None, comment: Any, origin: str) -> dict[str, Any]:
 def incident_record(repo: str, issue: Any) -> dict[str, Any]:
     body = get(issue, "body")
     closed = get(issue, "state") == "closed"
-    return {
-        "incident_id": numbered_id(repo, get(issue, "number")),
-        "service": _label_value(issue, "service:") or repo.split("/")[-1],
-        "title": get(issue, "title"),
-        "created_at": get(issue, "created_at"),
-        "resolved_at": get(issue, "closed_at") if closed else None,
-        "severity": _label_value(issue, "severity:"),
-        "source": SOURCE,
-        "caused_by_deployment_id": trailer(body, "Caused-By-Deployment"),
-        "root_cause_sha": trailer(body, "Root-Cause"),
-    }
+    return present(
+        {
+            "incident_id": numbered_id(repo, field(issue, "number")),
+            "service": _label_value(issue, "service:") or repo.split("/")[-1],
+            "title": field(issue, "title"),
+            "created_at": field(issue, "created_at"),
+            "resolved_at": field(issue, "closed_at") if closed else None,
+            "severity": _label_value(issue, "severity:"),
+            "source": SOURCE,
+            "caused_by_deployment_id": trailer(body, "Caused-By-Deployment"),
+            "root_cause_sha": trailer(body, "Root-Cause"),
+        }
+    )

@@ -31,6 +31,7 @@ from platform_assets.ingestion import (
     offset_pages,
 )
 from platform_assets.ingestion.cursor_checks import timestamp_problem
+from platform_assets.ingestion.payload_fields import field, get, present
 
 SOURCE: Final = "pagerduty"
 PAGE_SIZE: Final = 100
@@ -58,30 +59,23 @@ def auth_headers(token: str) -> dict[str, str]:
     return headers
 
 
-def _get(payload: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(payload, dict):
-            return None
-        payload = payload.get(key)
-    return payload
-
-
 def incident_record(incident: Any) -> dict[str, Any]:
-    resolved = _get(incident, "status") == "resolved"
-    resolved_at = _get(incident, "resolved_at") or (
-        _get(incident, "last_status_change_at") if resolved else None
+    resolved = get(incident, "status") == "resolved"
+    resolved_at = get(incident, "resolved_at") or (
+        get(incident, "last_status_change_at") if resolved else None
     )
-    return {
-        "incident_id": _get(incident, "id"),
-        "service": _get(incident, "service", "summary"),
-        "title": _get(incident, "title"),
-        "created_at": _get(incident, "created_at"),
+    record = {
+        "incident_id": field(incident, "id"),
+        "service": field(incident, "service", "summary"),
+        "title": field(incident, "title"),
+        "created_at": field(incident, "created_at"),
         "resolved_at": resolved_at if resolved else None,
-        "severity": _get(incident, "priority", "summary") or _get(incident, "urgency"),
+        "severity": get(incident, "priority", "summary") or get(incident, "urgency"),
         "source": SOURCE,
         "caused_by_deployment_id": None,
         "root_cause_sha": None,
     }
+    return present(record)
 
 
 class PagerDutyConnector:
@@ -110,7 +104,7 @@ class PagerDutyConnector:
         for incidents in offset_pages(self._client, "/incidents", "incidents", params, PAGE_SIZE):
             records = [incident_record(incident) for incident in incidents]
             for record in records:
-                created = _time(record["created_at"])
+                created = _time(record.get("created_at"))
                 if created is None:
                     continue
                 stamp = (created, record["created_at"])

@@ -5,11 +5,17 @@ every cell as text so that nothing is inferred per column: the normalisation in
 ``cell_values`` decides what a date or a number is. A workbook that cannot be read at
 all raises ``UnreadableWorkbook``, whose message is the quarantine reason of the whole
 file.
+
+A header of a customer sheet that the column map does not know is not dropped: its
+cells travel as a record field named by ``extra_field_names`` (after the landing
+columns), so schema evolution keeps them in ``_extras`` and records the ``added`` drift
+event that tells someone to map or adopt the column (docs/connectors/spreadsheet.md).
 """
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from typing import Final
 
@@ -29,7 +35,8 @@ from platform_assets.integrations.spreadsheet.column_map import (
     DateOrder,
 )
 
-#: The columns of ``bronze.spreadsheet_customers`` the connector yields, in order.
+#: The columns of ``bronze.spreadsheet_customers`` the connector yields, in order (a
+#: sheet's unmapped headers follow them as extra fields).
 RECORD_COLUMNS: Final = (
     "record_id",
     "source_file",
@@ -49,6 +56,26 @@ _ROW: Final = "\x00row_number"
 
 class UnreadableWorkbook(Exception):
     """The file is not a workbook this connector can read; the message says why."""
+
+
+def extra_field_names(headers: list[str]) -> dict[str, str]:
+    """Header -> the record field its cells become, for a sheet's unmapped headers, left
+    to right: the header in lower snake case ("Loyalty Tier" -> ``loyalty_tier``,
+    "Opt-in (SMS)?" -> ``opt_in_sms``), ``column_<n>`` (its 1-based position in the list)
+    for one without letters or digits, and ``_2``, ``_3``... appended to a name a landing
+    column or an earlier header already has, so that no cell is lost or overwrites
+    another. The same headers always give the same names."""
+    taken = set(RECORD_COLUMNS)
+    names: dict[str, str] = {}
+    for position, header in enumerate(headers, start=1):
+        base = re.sub(r"[\W_]+", "_", header.casefold()).strip("_") or f"column_{position}"
+        name, suffix = base, 1
+        while name in taken:
+            suffix += 1
+            name = f"{base}_{suffix}"
+        taken.add(name)
+        names[header] = name
+    return names
 
 
 @dataclass(frozen=True)
@@ -81,9 +108,11 @@ def read_workbook(
         if not IDENTIFYING_COLUMNS & headers.keys():
             skipped.append(sheet_name)
             continue
+        mapped = {header for names in headers.values() for header in names}
+        extras = extra_field_names([h for h in sheet.columns if h not in mapped])
         frames.append(
             _sheet_records(
-                file_name, sheet_name, fingerprint, sheet, headers, column_map.date_order
+                file_name, sheet_name, fingerprint, sheet, headers, extras, column_map.date_order
             )
         )
     if not frames:
@@ -92,7 +121,8 @@ def read_workbook(
             f"the column map reads as {', '.join(sorted(IDENTIFYING_COLUMNS))}; add the "
             "file's headers to the column map"
         )
-    return Workbook(records=pl.concat(frames, how="vertical"), skipped_sheets=tuple(skipped))
+    # Sheets may have different unmapped headers: a record lacks the others' fields.
+    return Workbook(records=pl.concat(frames, how="diagonal"), skipped_sheets=tuple(skipped))
 
 
 def _reader_message(error: Exception) -> str:
@@ -118,9 +148,11 @@ def _sheet_records(
     fingerprint: str,
     sheet: pl.DataFrame,
     headers: dict[str, list[str]],
+    extras: dict[str, str],
     date_order: DateOrder,
 ) -> pl.DataFrame:
-    """The sheet's rows in the landing shape. Two headers meaning one column ("Phone" and
+    """The sheet's rows in the landing shape, then its unmapped headers' cells under
+    their ``extras`` names, as text. Two headers meaning one column ("Phone" and
     "Mobile") fill it left to right: the first non-blank value wins. A row blank in every
     cell, such as the trailing rows a legacy file carries, is not a record."""
     cells = sheet.select(blank_as_null(header) for header in sheet.columns)
@@ -149,5 +181,6 @@ def _sheet_records(
             pl.lit(fingerprint).alias("file_fingerprint"),
             pl.col(_ROW).alias("row_number"),
             *(normalised[column].alias(column) for column in MAPPED_COLUMNS),
+            *(pl.col(header).alias(name) for header, name in extras.items()),
         )
     )

@@ -71,8 +71,15 @@ def _daily_rows(provider: str, payload: Any) -> list[DailyWeather]:
     daily = payload.get("daily") if isinstance(payload, dict) else None
     if not isinstance(daily, dict):
         raise _malformed(provider, "no `daily` object")
-    arrays: list[Any] = [daily.get(name) for name in ("time", *DAILY_VARIABLES)]
-    if not all(isinstance(values, list) for values in arrays) or len(set(map(len, arrays))) > 1:
+    names = ("time", *DAILY_VARIABLES)
+    arrays: list[Any] = [daily.get(name) for name in names]
+    # A series gone or renamed at the source is named, so the failure says what changed.
+    lacking = [
+        name for name, values in zip(names, arrays, strict=True) if not isinstance(values, list)
+    ]
+    if lacking:
+        raise _malformed(provider, f"`daily` has no {', '.join(lacking)} list")
+    if len(set(map(len, arrays))) > 1:
         raise _malformed(
             provider, f"`daily` needs `time` and {', '.join(DAILY_VARIABLES)} of equal length"
         )
