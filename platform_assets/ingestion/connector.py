@@ -52,13 +52,16 @@ class RecordBatch:
     map of per-repository timestamps, a file digest); None keeps the previous cursor.
     ``deleted_keys`` are natural keys (the key values joined by ``|``, as quarantine
     record keys are) that the source reports deleted: their rows are soft-deleted, never
-    removed. ``snapshot`` marks the batch as part of a complete re-read of that scope."""
+    removed. ``snapshot`` marks the batch as part of a complete re-read of that scope.
+    ``naive_time_zone`` (an IANA name) is the zone a timestamp without an offset is read
+    in; the batches of one extract share it (the first batch's is used)."""
 
     records: Records
     cursor: str | None
     rejected: Sequence[Rejected] = field(default_factory=tuple)
     deleted_keys: Sequence[str] = field(default_factory=tuple)
     snapshot: SnapshotScope | None = None
+    naive_time_zone: str = "UTC"
 
 
 @runtime_checkable

@@ -103,11 +103,13 @@ def ingest(
         # One load time: the rows' _loaded_at and the bound on how late a plausible
         # timestamp may be are the same instant.
         loaded_at = datetime.now(UTC)
+        naive_time_zone = batches[0].naive_time_zone if batches else "UTC"
         validated = validate(
             contract,
             [batch.records for batch in batches],
             [rejected for batch in batches for rejected in batch.rejected],
             loaded_at=loaded_at,
+            naive_time_zone=naive_time_zone,
         )
         report.extracted = validated.extracted + report.suppressed
         report.duplicates = validated.duplicates
@@ -127,7 +129,7 @@ def ingest(
         elif report.quarantined and advance_past_quarantine:
             report.cursor_passed_quarantine = report.quarantined
         elif report.quarantined:
-            new_cursor = _cursor_before_quarantine(contract, batches, loaded_at)
+            new_cursor = _cursor_before_quarantine(contract, batches, loaded_at, naive_time_zone)
             report.cursor_held_back = (
                 f"{report.quarantined:,} records quarantined: the cursor stays before the "
                 "first batch that has any, so the next run reads them again; fix them at "
@@ -208,7 +210,10 @@ def _last_cursor(batches: Sequence[RecordBatch]) -> str | None:
 
 
 def _cursor_before_quarantine(
-    contract: TableContract, batches: Sequence[RecordBatch], loaded_at: datetime
+    contract: TableContract,
+    batches: Sequence[RecordBatch],
+    loaded_at: datetime,
+    naive_time_zone: str,
 ) -> str | None:
     """The cursor of the last batch before the first one that quarantined a record (None:
     the stored cursor stays). Batches carry the cursor reached so far, so the next run
@@ -218,7 +223,9 @@ def _cursor_before_quarantine(
     for batch in batches[:-1]:
         if (
             batch.rejected
-            or validate(contract, [batch.records], loaded_at=loaded_at).quarantined.height
+            or validate(
+                contract, [batch.records], loaded_at=loaded_at, naive_time_zone=naive_time_zone
+            ).quarantined.height
         ):
             break
         held = batch.cursor if batch.cursor is not None else held

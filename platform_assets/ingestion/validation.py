@@ -107,8 +107,11 @@ def validate(
     rejected: Sequence[Rejected] = (),
     *,
     loaded_at: datetime | None = None,
+    naive_time_zone: str = "UTC",
 ) -> ValidatedBatch:
-    """``loaded_at`` (now by default) bounds how late a plausible timestamp may be."""
+    """``loaded_at`` (now by default) bounds how late a plausible timestamp may be;
+    ``naive_time_zone`` (an IANA name) is where a timestamp without an offset was read
+    (see ``_parse_timestamp``)."""
     latest_by_column = {
         column.name: (loaded_at or datetime.now(UTC)) + column.future_tolerance
         for column in contract.columns
@@ -135,12 +138,14 @@ def validate(
         extracted += raw.height
         typed = _already_typed(contract, raw.schema)
         retypings = _retypings(contract, typed, seen)
-        findings = _findings(contract, typed, latest_by_column, retypings)
+        findings = _findings(contract, typed, latest_by_column, retypings, naive_time_zone)
         # Most records are fine: a cheap flag finds the bad ones, and only theirs have
         # reasons spelled out (concatenating a dozen mostly null texts per record would
         # cost more than all the checks).
         flagged = pl.any_horizontal(condition.fill_null(False) for condition, _ in findings)
-        checked = raw.with_columns(_parsed(contract, typed)).with_columns(flagged.alias(_FLAGGED))
+        checked = raw.with_columns(_parsed(contract, typed, naive_time_zone)).with_columns(
+            flagged.alias(_FLAGGED)
+        )
         typed_parts.append(
             checked.filter(~pl.col(_FLAGGED)).select(
                 *[pl.col(f"{c.name}__parsed").alias(c.name) for c in contract.columns],
@@ -322,27 +327,31 @@ def _already_typed(contract: TableContract, schema: pl.Schema) -> dict[str, pl.D
     return typed
 
 
-def _parsed(contract: TableContract, typed: dict[str, pl.DataType]) -> list[pl.Expr]:
+def _parsed(
+    contract: TableContract, typed: dict[str, pl.DataType], naive_time_zone: str
+) -> list[pl.Expr]:
     return [
-        (_convert(column, typed[column.name]) if column.name in typed else _parse(column)).alias(
-            f"{column.name}__parsed"
-        )
+        (
+            _convert(column, typed[column.name], naive_time_zone)
+            if column.name in typed
+            else _parse(column, naive_time_zone)
+        ).alias(f"{column.name}__parsed")
         for column in contract.columns
     ]
 
 
-def _convert(column: ColumnSpec, dtype: pl.DataType) -> pl.Expr:
+def _convert(column: ColumnSpec, dtype: pl.DataType, naive_time_zone: str) -> pl.Expr:
     """A typed column in its landing type. Zoned timestamps are brought to UTC and naive
-    ones taken as UTC, as when they are parsed from text."""
+    ones read in ``naive_time_zone``, as when they are parsed from text."""
     source = pl.col(column.name)
     if column.kind in (ColumnKind.INTEGER, ColumnKind.FLOAT, ColumnKind.DATE):
         return source.cast(column.kind.polars_type)
     if isinstance(dtype, pl.Datetime) and dtype.time_zone is None:
-        return source.dt.replace_time_zone("UTC").cast(UTC_TIMESTAMP)
+        return _in_zone(source, naive_time_zone)
     return source.dt.convert_time_zone("UTC").cast(UTC_TIMESTAMP)
 
 
-def _parse(column: ColumnSpec) -> pl.Expr:
+def _parse(column: ColumnSpec, naive_time_zone: str) -> pl.Expr:
     source = pl.col(column.name)
     if column.kind is ColumnKind.TEXT:
         return source.cast(pl.String)
@@ -351,14 +360,16 @@ def _parse(column: ColumnSpec) -> pl.Expr:
         return as_text.cast(column.kind.polars_type, strict=False)
     if column.kind is ColumnKind.DATE:
         return source.cast(pl.String).str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
-    return _parse_timestamp(source)
+    return _parse_timestamp(source, naive_time_zone)
 
 
-def _parse_timestamp(source: pl.Expr) -> pl.Expr:
-    """Text (or a date) read as ISO 8601 with or without an offset (``Z`` included) or as
-    a bare date; naive values are taken as UTC. An hours-only offset (``+00``, ``-05``) is
-    how DuckDB and PostgreSQL write a TIMESTAMPTZ as text, so an export from either loads;
-    chrono's ``%z`` wants minutes too, so they are added."""
+def _parse_timestamp(source: pl.Expr, naive_time_zone: str) -> pl.Expr:
+    """Text (or a date) read as ISO 8601, ``T`` or a space between date and time, with
+    fractional seconds or not, with an offset (``Z``, ``+HH``, ``+HHMM``, ``+HH:MM``) or
+    without one, or as a bare date (midnight); values without an offset are read in
+    ``naive_time_zone``. An hours-only offset (``+00``, ``-05``) is how DuckDB and
+    PostgreSQL write a TIMESTAMPTZ as text, so an export from either loads; chrono's
+    ``%z`` wants minutes too, so they are added."""
     as_text = (
         source.cast(pl.String)
         .str.strip_chars()
@@ -369,10 +380,19 @@ def _parse_timestamp(source: pl.Expr) -> pl.Expr:
         as_text.str.to_datetime(fmt, strict=False, time_unit="us", time_zone="UTC")
         for fmt in _FORMATS_WITH_OFFSET
     ] + [
-        as_text.str.to_datetime(fmt, strict=False, time_unit="us").dt.replace_time_zone("UTC")
+        _in_zone(as_text.str.to_datetime(fmt, strict=False, time_unit="us"), naive_time_zone)
         for fmt in _FORMATS_NAIVE
     ]
     return pl.coalesce(candidates).cast(UTC_TIMESTAMP)
+
+
+def _in_zone(naive: pl.Expr, time_zone: str) -> pl.Expr:
+    """Naive times as the instants they name in ``time_zone``, in UTC. A time a clock
+    shows twice (the hour repeated when daylight saving time ends) is the earlier instant,
+    as Python's ``fold=0``; a time it skips (the hour lost when it starts) names no instant
+    and is null, so its record is quarantined as unparseable."""
+    zoned = naive.dt.replace_time_zone(time_zone, ambiguous="earliest", non_existent="null")
+    return zoned.dt.convert_time_zone("UTC").cast(UTC_TIMESTAMP)
 
 
 #: A check of a record: the condition that flags it and the reason it then gives.
@@ -424,6 +444,7 @@ def _findings(
     typed: dict[str, pl.DataType],
     latest_by_column: dict[str, datetime],
     retypings: dict[str, _Retyping],
+    naive_time_zone: str,
 ) -> list[Finding]:
     findings: list[Finding] = [(pl.col(_TYPE_ERROR).is_not_null(), pl.col(_TYPE_ERROR))]
     for column in contract.columns:
@@ -438,10 +459,9 @@ def _findings(
                 (retyping.failed, _quoting(f"{RETYPED_REASON}{column.name}: {expected}", raw))
             )
         elif column.kind is not ColumnKind.TEXT and column.name not in typed:
-            what = _UNPARSEABLE[column.kind]
-            findings.append(
-                (raw.is_not_null() & parsed.is_null(), _quoting(f"{what} in {column.name}: ", raw))
-            )
+            what = f"{_UNPARSEABLE[column.kind]} in {column.name}: "
+            note = _zone_note(column, naive_time_zone)
+            findings.append((raw.is_not_null() & parsed.is_null(), _quoting(what, raw, note)))
         if column.allowed is not None:
             allowed = ", ".join(column.allowed)
             # the contract keeps allowed values as text, the way a value of any kind
@@ -462,6 +482,14 @@ def _findings(
         for order in contract.orderings
     )
     return findings
+
+
+def _zone_note(column: ColumnSpec, naive_time_zone: str) -> str:
+    """Outside UTC a naive time can fail for a reason its text does not show: the clock
+    skipped it (see ``_in_zone``)."""
+    if column.kind is not ColumnKind.TIMESTAMP or naive_time_zone == "UTC":
+        return ""
+    return f" (or, without an offset, not a time that exists in {naive_time_zone})"
 
 
 def _implausible(column: ColumnSpec, latest: datetime | None) -> list[Finding]:

@@ -46,6 +46,7 @@ INCIDENT_SOURCE_ENV: Final = "PLATFORM_DORA_INCIDENT_SOURCE"
 GITHUB_API_URL_ENV: Final = "PLATFORM_GITHUB_API_URL"
 PAGERDUTY_API_URL_ENV: Final = "PLATFORM_PAGERDUTY_API_URL"
 FILES_DIR_SETTING: Final = "PLATFORM_DORA_FILES_DIR"
+FILES_TIMEZONE_SETTING: Final = "PLATFORM_DORA_FILES_TIMEZONE"
 
 INCIDENTS: Final = frozenset({"incidents"})
 DELIVERY_ENTITIES: Final = frozenset(RAW_CONTRACTS) - INCIDENTS
@@ -68,7 +69,11 @@ def _demo() -> Iterator[Connector]:
 def _files() -> Iterator[Connector]:
     directory = env_text(FILES_DIR_SETTING, "data/dora_export")
     yield FileSourceConnector(
-        resolve_path(directory), RAW_CONTRACTS, folder_setting=FILES_DIR_SETTING
+        resolve_path(directory),
+        RAW_CONTRACTS,
+        folder_setting=FILES_DIR_SETTING,
+        time_zone=env_text(FILES_TIMEZONE_SETTING, "UTC"),
+        time_zone_setting=FILES_TIMEZONE_SETTING,
     )
 
 

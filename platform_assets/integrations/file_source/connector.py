@@ -7,7 +7,8 @@ of the file loads. The cursor is the file's content digest: an unchanged file is
 read again, a changed one is read whole and merged, so only the rows that differ change
 in the warehouse. A file is the complete set of its entity's records, so every read is a
 snapshot (``SnapshotScope()``): a record gone from the file is soft-deleted, and
-restored if it comes back. A missing file is not a deletion: nothing is read. See
+restored if it comes back. A missing file is not a deletion: nothing is read. A
+timestamp without an offset is read in the configured IANA zone (UTC by default). See
 docs/file-source.md.
 """
 
@@ -18,6 +19,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platform_assets.ingestion import (
     FailureCategory,
@@ -40,13 +42,22 @@ class FileSourceConnector:
     source_id = SOURCE
 
     def __init__(
-        self, directory: Path, entities: Iterable[str], *, folder_setting: str | None = None
+        self,
+        directory: Path,
+        entities: Iterable[str],
+        *,
+        folder_setting: str | None = None,
+        time_zone: str = "UTC",
+        time_zone_setting: str | None = None,
     ) -> None:
-        """``folder_setting`` names the setting ``directory`` came from, so that a missing
-        folder's error says what to change, not only what is missing."""
+        """``folder_setting`` and ``time_zone_setting`` name the settings ``directory``
+        and ``time_zone`` came from, so that an error says what to change, not only what
+        is wrong. An unknown zone fails here, before any file is read: every naive
+        timestamp would otherwise be read in the wrong zone or not at all."""
         self._directory = directory
         self.entities = frozenset(entities)
         self._folder_setting = folder_setting
+        self._time_zone = _known_zone(time_zone, time_zone_setting)
         self.request_stats = RequestStats()
 
     def extract(self, entity: str, cursor: str | None) -> Iterator[RecordBatch]:
@@ -60,7 +71,11 @@ class FileSourceConnector:
         read = read_csv if path.suffix == ".csv" else read_jsonl
         records, rejected = read(path.name, content)
         yield RecordBatch(
-            records=records, cursor=digest, rejected=rejected, snapshot=SnapshotScope()
+            records=records,
+            cursor=digest,
+            rejected=rejected,
+            snapshot=SnapshotScope(),
+            naive_time_zone=self._time_zone,
         )
 
     def check_cursor(self, entity: str, cursor: str) -> str | None:
@@ -88,3 +103,15 @@ class FileSourceConnector:
                 f"both {present[0].name} and {present[1].name} exist; keep one",
             )
         return present[0] if present else None
+
+
+def _known_zone(name: str, setting: str | None) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        given = f"{setting}={name!r}" if setting else repr(name)
+        raise SourceError(
+            FailureCategory.CONFIGURATION,
+            f"{given} is not an IANA time zone name (such as UTC or Europe/Berlin)",
+        ) from None
+    return name
