@@ -4,6 +4,7 @@ idempotent landing into DuckDB with persisted cursors; a registry of source kind
 the builder of raw assets (``raw_asset``, imported from its module: it needs the stages
 and the warehouse, which a connector does not)."""
 
+from platform_assets.ingestion.conflicts import ConflictRule, Preference
 from platform_assets.ingestion.connector import (
     AcceptsAnyCursor,
     Connector,
@@ -38,12 +39,14 @@ __all__ = [
     "QUARANTINE_TABLE",
     "AcceptsAnyCursor",
     "ColumnKind",
+    "ConflictRule",
     "Connector",
     "ConnectorFactory",
     "ConnectorSource",
     "FailureCategory",
     "IngestionFailed",
     "IngestionReport",
+    "Preference",
     "RecordBatch",
     "Records",
     "Rejected",

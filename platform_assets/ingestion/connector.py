@@ -11,11 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import polars as pl
 
 from platform_assets.ingestion.http_client import RequestStats
+
+if TYPE_CHECKING:
+    # conflicts reads record keys, which read this module's Records
+    from platform_assets.ingestion.conflicts import ConflictRule
 
 #: Records are dicts keyed by the contract's column names, or a polars frame whose
 #: columns are those names (columnar sources such as the demo generator or a CSV file).
@@ -54,7 +58,9 @@ class RecordBatch:
     record keys are) that the source reports deleted: their rows are soft-deleted, never
     removed. ``snapshot`` marks the batch as part of a complete re-read of that scope.
     ``naive_time_zone`` (an IANA name) is the zone a timestamp without an offset is read
-    in; the batches of one extract share it (the first batch's is used)."""
+    in; the batches of one extract share it (the first batch's is used), as they share
+    ``conflicts``: the rule that settles rows for one key (None: the last one seen wins,
+    as when a source returns a record again because it changed)."""
 
     records: Records
     cursor: str | None
@@ -62,6 +68,7 @@ class RecordBatch:
     deleted_keys: Sequence[str] = field(default_factory=tuple)
     snapshot: SnapshotScope | None = None
     naive_time_zone: str = "UTC"
+    conflicts: ConflictRule | None = None
 
 
 @runtime_checkable

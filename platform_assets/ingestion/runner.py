@@ -110,6 +110,7 @@ def ingest(
             [rejected for batch in batches for rejected in batch.rejected],
             loaded_at=loaded_at,
             naive_time_zone=naive_time_zone,
+            conflicts=batches[0].conflicts if batches else None,
         )
         report.extracted = validated.extracted + report.suppressed
         report.duplicates = validated.duplicates

@@ -36,6 +36,7 @@ from typing import Any, Final
 
 import polars as pl
 
+from platform_assets.ingestion.conflicts import ConflictRule, resolve_conflicts
 from platform_assets.ingestion.connector import Records, Rejected
 from platform_assets.ingestion.contract import (
     EXTRAS_COLUMN,
@@ -79,7 +80,8 @@ _FORMATS_NAIVE: Final = ("%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-
 @dataclass(frozen=True)
 class ValidatedBatch:
     rows: pl.DataFrame
-    """Rows that fit the contract, typed, one per key (the last one seen wins)."""
+    """Rows that fit the contract, typed, one per key (the last one seen wins, unless a
+    ``ConflictRule`` decides)."""
     quarantined: pl.DataFrame
     """``record_key``, ``reason``, ``payload`` (the record as JSON)."""
     extracted: int
@@ -108,10 +110,12 @@ def validate(
     *,
     loaded_at: datetime | None = None,
     naive_time_zone: str = "UTC",
+    conflicts: ConflictRule | None = None,
 ) -> ValidatedBatch:
     """``loaded_at`` (now by default) bounds how late a plausible timestamp may be;
     ``naive_time_zone`` (an IANA name) is where a timestamp without an offset was read
-    (see ``_parse_timestamp``)."""
+    (see ``_parse_timestamp``). Rows that share a key are settled by ``conflicts``
+    (see ``conflicts``), or the last one seen wins."""
     latest_by_column = {
         column.name: (loaded_at or datetime.now(UTC)) + column.future_tolerance
         for column in contract.columns
@@ -173,7 +177,14 @@ def validate(
             }
         )
     )
-    unique_rows = rows.unique(subset=list(contract.key), keep="last", maintain_order=True)
+    rows_in_conflict = 0
+    if conflicts is None:
+        unique_rows = rows.unique(subset=list(contract.key), keep="last", maintain_order=True)
+    else:
+        payload = _payload_json(contract, rows.select(contract.column_names).schema)
+        resolved = resolve_conflicts(contract, rows, conflicts, payload)
+        unique_rows, rows_in_conflict = resolved.rows, resolved.rows_in_conflict
+        quarantine_parts.append(resolved.quarantined)
     quarantined = pl.concat(quarantine_parts, how="vertical").unique(
         subset=["record_key", "reason"], keep="last", maintain_order=True
     )
@@ -181,7 +192,7 @@ def validate(
         rows=unique_rows,
         quarantined=quarantined,
         extracted=extracted,
-        duplicates=rows.height - unique_rows.height,
+        duplicates=rows.height - unique_rows.height - rows_in_conflict,
         absent_columns=frozenset(absent) if extracted else frozenset(),
         added_columns=tuple(sorted(added)),
         retyped_columns={name: dict(seen) for name, seen in sorted(retyped.items()) if seen},

@@ -19,8 +19,8 @@ from typing import Final
 import dagster as dg
 
 from platform_assets.domains.dora.demo_source import DemoConnector, DemoSettings
-from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
-from platform_assets.ingestion import Connector
+from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS, RESULTS
+from platform_assets.ingestion import ConflictRule, Connector, Preference
 from platform_assets.ingestion.source_environment import (
     env_float,
     env_int,
@@ -48,6 +48,15 @@ PAGERDUTY_API_URL_ENV: Final = "PLATFORM_PAGERDUTY_API_URL"
 FILES_DIR_SETTING: Final = "PLATFORM_DORA_FILES_DIR"
 FILES_TIMEZONE_SETTING: Final = "PLATFORM_DORA_FILES_TIMEZONE"
 
+#: Two rows for one deployment in a file are a failed try and its retry, or an export
+#: that saw the deployment twice: the outcome that counts is the best one (RESULTS is in
+#: order of preference), then the latest. Every other table quarantines differing rows.
+FILE_CONFLICT_RULES: Final = {
+    "deployments": ConflictRule(
+        (Preference("result", RESULTS), Preference("finished_at"), Preference("started_at"))
+    )
+}
+
 INCIDENTS: Final = frozenset({"incidents"})
 DELIVERY_ENTITIES: Final = frozenset(RAW_CONTRACTS) - INCIDENTS
 
@@ -74,6 +83,7 @@ def _files() -> Iterator[Connector]:
         folder_setting=FILES_DIR_SETTING,
         time_zone=env_text(FILES_TIMEZONE_SETTING, "UTC"),
         time_zone_setting=FILES_TIMEZONE_SETTING,
+        conflict_rules=FILE_CONFLICT_RULES,
     )
 
 

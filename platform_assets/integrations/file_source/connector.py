@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platform_assets.ingestion import (
+    ConflictRule,
     FailureCategory,
     RecordBatch,
     RequestStats,
@@ -49,15 +50,20 @@ class FileSourceConnector:
         folder_setting: str | None = None,
         time_zone: str = "UTC",
         time_zone_setting: str | None = None,
+        conflict_rules: Mapping[str, ConflictRule] | None = None,
     ) -> None:
         """``folder_setting`` and ``time_zone_setting`` name the settings ``directory``
         and ``time_zone`` came from, so that an error says what to change, not only what
         is wrong. An unknown zone fails here, before any file is read: every naive
-        timestamp would otherwise be read in the wrong zone or not at all."""
+        timestamp would otherwise be read in the wrong zone or not at all.
+        ``conflict_rules`` settle a file's rows for one key per entity; an entity without
+        one keeps identical rows once and quarantines differing ones (``ConflictRule()``):
+        a file holds each record once, so which row is last says nothing."""
         self._directory = directory
         self.entities = frozenset(entities)
         self._folder_setting = folder_setting
         self._time_zone = _known_zone(time_zone, time_zone_setting)
+        self._conflict_rules = dict(conflict_rules or {})
         self.request_stats = RequestStats()
 
     def extract(self, entity: str, cursor: str | None) -> Iterator[RecordBatch]:
@@ -76,6 +82,7 @@ class FileSourceConnector:
             rejected=rejected,
             snapshot=SnapshotScope(),
             naive_time_zone=self._time_zone,
+            conflicts=self._conflict_rules.get(entity, ConflictRule()),
         )
 
     def check_cursor(self, entity: str, cursor: str) -> str | None:
