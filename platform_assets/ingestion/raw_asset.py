@@ -15,14 +15,15 @@ the cursor pass quarantined records.
 # No `from __future__ import annotations`: Dagster resolves the parameter annotations of
 # the wrapped function (config) at definition time, outside this module.
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Final
 
 import dagster as dg
 
 from platform_assets.ingestion.contract import TableContract
 from platform_assets.ingestion.failure import SourceError
+from platform_assets.ingestion.parents import ParentLink
 from platform_assets.ingestion.quarantine_rate import quarantine_rate_result, quarantine_rate_spec
 from platform_assets.ingestion.runner import IngestionFailed, ingest
 from platform_assets.ingestion.schema_drift import drift_seen_in_run
@@ -71,6 +72,10 @@ class RawLanding:
     preflight: Callable[[DeliveryStage], None] | None = None
     """Runs before each load with the table's stage and may refuse it by raising: the
     customer domain refuses Beta and GA loads without a configured pseudonym key."""
+    parents: Mapping[str, Sequence[ParentLink]] = field(default_factory=dict)
+    """Per table, the tables its rows name records of: a row whose parent is quarantined
+    is quarantined too, and the table's asset depends on its parents' so that they land
+    first in a run with both (``platform_assets.ingestion.parents``)."""
 
 
 def raw_table_asset(
@@ -84,6 +89,7 @@ def raw_table_asset(
     table = contract.table
     limit = quarantine_limit(stage)
     asset_key = dg.AssetKey([landing.layer, table])
+    parents = landing.parents.get(table, ())
 
     @staged_asset(
         stage=stage,
@@ -103,6 +109,7 @@ def raw_table_asset(
         ],
         # Keys, not typed parameters: the source's resource key is the domain's choice.
         required_resource_keys={landing.source_key, WAREHOUSE_KEY},
+        deps=[dg.AssetKey([landing.layer, parent.entity]) for parent in parents] or None,
     )
     def raw_table(context: dg.AssetExecutionContext, config: RawIngestionConfig) -> LoadedBatch:
         source: ConnectorSource = getattr(context.resources, landing.source_key)
@@ -143,6 +150,7 @@ def raw_table_asset(
                         else None
                     ),
                     advance_past_quarantine=config.advance_past_quarantine,
+                    parents=parents,
                 )
         except IngestionFailed as failure:
             emit(failure.report.step_record(step, "step_failed"), context.log)

@@ -25,6 +25,7 @@ from platform_assets.ingestion.failure import FailureCategory, SourceError
 from platform_assets.ingestion.http_client import RequestStats
 from platform_assets.ingestion.loader import LoadRequest, load
 from platform_assets.ingestion.ops_tables import QUARANTINE_TABLE, read_cursor
+from platform_assets.ingestion.parents import ParentLink, quarantine_orphans
 from platform_assets.ingestion.report import IngestionReport
 from platform_assets.ingestion.soft_deletes import Deletions, SoftDeleteConfigError, deletions_of
 from platform_assets.ingestion.suppression import drop_suppressed
@@ -59,6 +60,7 @@ def ingest(
     full_refresh: bool = False,
     max_quarantined_share: float | None = None,
     advance_past_quarantine: bool = False,
+    parents: Sequence[ParentLink] = (),
 ) -> tuple[IngestionReport, pl.DataFrame]:
     """Lands ``contract``'s entity from ``connector``. ``full_refresh`` ignores the stored
     cursor and re-reads everything the source has; the idempotent merge then changes only
@@ -73,7 +75,10 @@ def ingest(
     A stored cursor the connector cannot read from (``Connector.check_cursor``) is
     treated as no cursor: the full re-read's snapshots soft-delete what it no longer
     returns, and ``report.cursor_recovery`` says why. A load never removes a row (deletes
-    are soft; only retention and erasure remove rows), so ``report.deleted`` stays 0."""
+    are soft; only retention and erasure remove rows), so ``report.deleted`` stays 0.
+
+    A row naming a record of one of ``parents`` that is in quarantine is quarantined
+    with it (``parents``)."""
     entity = contract.entity
     if entity not in connector.entities:
         raise ValueError(f"connector {connector.source_id!r} does not provide {entity!r}")
@@ -112,6 +117,7 @@ def ingest(
             naive_time_zone=naive_time_zone,
             conflicts=batches[0].conflicts if batches else None,
         )
+        validated = quarantine_orphans(warehouse, connector.source_id, contract, validated, parents)
         report.extracted = validated.extracted + report.suppressed
         report.duplicates = validated.duplicates
         report.columns_added = len(validated.added_columns)

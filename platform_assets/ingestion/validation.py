@@ -181,7 +181,7 @@ def validate(
     if conflicts is None:
         unique_rows = rows.unique(subset=list(contract.key), keep="last", maintain_order=True)
     else:
-        payload = _payload_json(contract, rows.select(contract.column_names).schema)
+        payload = payload_json(contract, rows.select(contract.column_names).schema)
         resolved = resolve_conflicts(contract, rows, conflicts, payload)
         unique_rows, rows_in_conflict = resolved.rows, resolved.rows_in_conflict
         quarantine_parts.append(resolved.quarantined)
@@ -549,7 +549,7 @@ def _quarantine_frame(contract: TableContract, bad: pl.DataFrame, part: Records)
         originals = part.with_row_index(_ROW).join(
             bad.select(_ROW), on=_ROW, how="semi", maintain_order="left"
         )
-        payload = originals.select(_payload_json(contract, part.schema)).to_series()
+        payload = originals.select(payload_json(contract, part.schema)).to_series()
     else:
         payload = pl.Series(
             "payload", [_payload_text(contract, part[i]) for i in bad[_ROW]], dtype=pl.String
@@ -559,7 +559,7 @@ def _quarantine_frame(contract: TableContract, bad: pl.DataFrame, part: Records)
     )
 
 
-def _payload_json(contract: TableContract, schema: pl.Schema) -> pl.Expr:
+def payload_json(contract: TableContract, schema: pl.Schema) -> pl.Expr:
     """A columnar record as JSON: its contract columns, then the names of the others."""
     fields = []
     for column in contract.columns:
@@ -579,7 +579,7 @@ def _payload_json(contract: TableContract, schema: pl.Schema) -> pl.Expr:
 
 
 def _payload_text(contract: TableContract, record: Any) -> str:
-    """A dict record as JSON, redacted as ``_payload_json`` redacts a columnar one."""
+    """A dict record as JSON, redacted as ``payload_json`` redacts a columnar one."""
     if not isinstance(record, Mapping):
         return json.dumps(_truncated(json.dumps(record, default=str), _UNPARSED_PREVIEW))
     payload: dict[str, Any] = {}

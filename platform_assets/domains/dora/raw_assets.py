@@ -9,8 +9,12 @@ from typing import Final
 import dagster as dg
 
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS, RAW_TABLE_MODELS
+from platform_assets.ingestion.parents import ParentLink
 from platform_assets.ingestion.raw_asset import RawLanding, raw_table_asset
 from platform_assets.stages import DeliveryStage, Sla
+
+_DEPLOYMENT: Final = ParentLink("deployments", "deployment_id", "deployment")
+_PULL_REQUEST: Final = ParentLink("pull_requests", "pr_id", "pull request")
 
 DORA_LANDING: Final = RawLanding(
     domain="dora",
@@ -19,6 +23,12 @@ DORA_LANDING: Final = RawLanding(
     sla=Sla(freshness_hours=24),
     runbook="docs/runbooks/dora.md",
     source_key="dora_source",
+    parents={
+        "deployment_commits": (_DEPLOYMENT,),
+        "deployment_change_sets": (_DEPLOYMENT,),
+        "pull_request_commits": (_PULL_REQUEST,),
+        "pull_request_reviews": (_PULL_REQUEST,),
+    },
 )
 
 #: The tables the delivery metrics cannot be computed without are GA; the others Beta.
