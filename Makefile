@@ -69,6 +69,7 @@ bench: prepare ## benchmark scripts; figures land in benchmarks/results/
 
 docs: install
 	$(BIN)/platform-assets docs
+	$(BIN)/python -m platform_assets.domains.dora.file_columns
 
 install: $(VENV)/.installed
 
