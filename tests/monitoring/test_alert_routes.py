@@ -8,7 +8,7 @@ import pytest
 from platform_assets.monitoring import AlertRoutes, build_sink
 from platform_assets.monitoring.asset_routing import AssetRouting, routing_by_asset
 from platform_assets.monitoring.sinks import JsonlSink
-from platform_assets.settings import PROJECT_ROOT
+from platform_assets.settings import DATA_DIR_ENV, PROJECT_ROOT
 from platform_assets.stages import DeliveryStage
 from platform_assets.stages.stage_defaults import alert_route
 
@@ -35,7 +35,9 @@ def test_each_stage_reaches_what_it_promises(routes):
 
 
 def test_every_shipped_sink_works_with_nothing_configured(routes, monkeypatch):
-    for variable in SECRETS:
+    # the suite's conftest gives every test a temporary data root; nothing configured
+    # means the project's data/ (building a sink writes nothing there)
+    for variable in (*SECRETS, DATA_DIR_ENV):
         monkeypatch.delenv(variable, raising=False)
     built = [build_sink(spec) for spec in routes.sinks.values()]
     logs = [sink for sink in built if isinstance(sink, JsonlSink)]
