@@ -54,8 +54,10 @@ secrets: install
 typecheck: install
 	$(BIN)/mypy
 
+# The suite's conftest gives every test a temporary data root and warehouse: the exported
+# project ones are unset here, so `make test` never writes beside a developer's warehouse.
 unit: prepare
-	$(BIN)/pytest --durations=25
+	env -u PLATFORM_DATA_DIR -u PLATFORM_WAREHOUSE_PATH $(BIN)/pytest --durations=25
 
 dev: prepare instance ## the Dagster UI on the same instance
 	$(BIN)/platform-assets runs recover
