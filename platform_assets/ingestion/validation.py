@@ -114,7 +114,7 @@ def validate(
 ) -> ValidatedBatch:
     """``loaded_at`` (now by default) bounds how late a plausible timestamp may be;
     ``naive_time_zone`` (an IANA name) is where a timestamp without an offset was read
-    (see ``_parse_timestamp``). Rows that share a key are settled by ``conflicts``
+    (see ``parse_timestamp``). Rows that share a key are settled by ``conflicts``
     (see ``conflicts``), or the last one seen wins."""
     latest_by_column = {
         column.name: (loaded_at or datetime.now(UTC)) + column.future_tolerance
@@ -371,10 +371,10 @@ def _parse(column: ColumnSpec, naive_time_zone: str) -> pl.Expr:
         return as_text.cast(column.kind.polars_type, strict=False)
     if column.kind is ColumnKind.DATE:
         return source.cast(pl.String).str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
-    return _parse_timestamp(source, naive_time_zone)
+    return parse_timestamp(source, naive_time_zone)
 
 
-def _parse_timestamp(source: pl.Expr, naive_time_zone: str) -> pl.Expr:
+def parse_timestamp(source: pl.Expr, naive_time_zone: str) -> pl.Expr:
     """Text (or a date) read as ISO 8601, ``T`` or a space between date and time, with
     fractional seconds or not, with an offset (``Z``, ``+HH``, ``+HHMM``, ``+HH:MM``) or
     without one, or as a bare date (midnight); values without an offset are read in

@@ -2,10 +2,10 @@
 resource that picks one per entity.
 
 ``PLATFORM_DORA_SOURCE`` picks the source of deployments, changes and pull requests
-(``demo``, the default, needs nothing; ``files``; ``github``) and
+(``demo``, the default, needs nothing; ``files``; ``devlake``; ``github``) and
 ``PLATFORM_DORA_INCIDENT_SOURCE`` the source of incidents (empty: the same one, with
 GitHub meaning its incident-labelled issues; or ``pagerduty``, ``github_issues``,
-``files``, ``demo``). Each kind's factory reads its settings (tokens, base URLs, paths)
+``files``, ``devlake``, ``demo``). Each kind's factory reads its settings (tokens, base URLs, paths)
 from the environment when the connector opens; docs/sources.md lists them.
 """
 
@@ -20,7 +20,13 @@ import dagster as dg
 
 from platform_assets.domains.dora.demo_source import DemoConnector, DemoSettings
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS, RESULTS
-from platform_assets.ingestion import ConflictRule, Connector, Preference
+from platform_assets.ingestion import (
+    ConflictRule,
+    Connector,
+    FailureCategory,
+    Preference,
+    SourceError,
+)
 from platform_assets.ingestion.source_environment import (
     env_float,
     env_int,
@@ -29,6 +35,8 @@ from platform_assets.ingestion.source_environment import (
     http_client_from_env,
 )
 from platform_assets.ingestion.source_registry import SourceChoice, SourceRegistry
+from platform_assets.integrations.devlake import CsvFolder, DevLakeConnector, SqlDatabase
+from platform_assets.integrations.devlake.tables import DevLakeTables
 from platform_assets.integrations.file_source import FileSourceConnector
 from platform_assets.integrations.github import GitHubConnector, GitHubSettings
 from platform_assets.integrations.pagerduty import (
@@ -47,6 +55,9 @@ GITHUB_API_URL_ENV: Final = "PLATFORM_GITHUB_API_URL"
 PAGERDUTY_API_URL_ENV: Final = "PLATFORM_PAGERDUTY_API_URL"
 FILES_DIR_SETTING: Final = "PLATFORM_DORA_FILES_DIR"
 FILES_TIMEZONE_SETTING: Final = "PLATFORM_DORA_FILES_TIMEZONE"
+DEVLAKE_DIR_SETTING: Final = "PLATFORM_DEVLAKE_DIR"
+DEVLAKE_URL_SETTING: Final = "PLATFORM_DEVLAKE_URL"
+DEVLAKE_PROJECT_SETTING: Final = "PLATFORM_DEVLAKE_PROJECT"
 
 #: Two rows for one deployment in a file are a failed try and its retry, or an export
 #: that saw the deployment twice: the outcome that counts is the best one (RESULTS is in
@@ -87,6 +98,35 @@ def _files() -> Iterator[Connector]:
     )
 
 
+def _devlake_tables() -> DevLakeTables:
+    """The folder of DevLake's CSV exports, else its database; one of them must be set."""
+    url, directory = env_text(DEVLAKE_URL_SETTING), env_text(DEVLAKE_DIR_SETTING)
+    if url and directory:
+        raise SourceError(
+            FailureCategory.CONFIGURATION,
+            f"both {DEVLAKE_DIR_SETTING} and {DEVLAKE_URL_SETTING} are set; keep one",
+        )
+    if url:
+        return SqlDatabase(url, DEVLAKE_URL_SETTING)
+    if directory:
+        return CsvFolder(resolve_path(directory), DEVLAKE_DIR_SETTING)
+    raise SourceError(
+        FailureCategory.CONFIGURATION,
+        f"{DEVLAKE_DIR_SETTING} (a folder of DevLake table exports) or {DEVLAKE_URL_SETTING} "
+        "(DevLake's database, a SQLAlchemy URL) must be set",
+    )
+
+
+@contextmanager
+def _devlake() -> Iterator[Connector]:
+    yield DevLakeConnector(
+        _devlake_tables(),
+        project=env_text(DEVLAKE_PROJECT_SETTING),
+        project_setting=DEVLAKE_PROJECT_SETTING,
+        conflict_rules=FILE_CONFLICT_RULES,
+    )
+
+
 @contextmanager
 def _github() -> Iterator[Connector]:
     headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
@@ -118,6 +158,7 @@ def _pagerduty() -> Iterator[Connector]:
 DORA_SOURCES: Final = SourceRegistry()
 DORA_SOURCES.register("demo", _demo)
 DORA_SOURCES.register("files", _files)
+DORA_SOURCES.register("devlake", _devlake)
 DORA_SOURCES.register("github", _github, entities=DELIVERY_ENTITIES)
 DORA_SOURCES.register("github_issues", _github, entities=INCIDENTS)
 DORA_SOURCES.register("pagerduty", _pagerduty, entities=INCIDENTS)
