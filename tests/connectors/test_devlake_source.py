@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from platform_assets.domains.dora.raw_assets import DORA_LANDING
@@ -26,6 +27,7 @@ from platform_assets.domains.dora.sources import (
     DoraSource,
 )
 from platform_assets.ingestion import SourceError, ingest
+from platform_assets.integrations.devlake import CsvFolder, DevLakeConnector
 from platform_assets.warehouse import Warehouse
 from tests.connectors.conftest import rows
 from tests.connectors.test_file_source_recipes import DEVLAKE, DUCKDB_MARK, block, land
@@ -254,3 +256,27 @@ def test_the_configuration_names_what_to_change(monkeypatch, settings, named) ->
         DoraSource(kind="devlake").open_connector("deployments"),
     ):
         pass
+
+
+def test_change_sets_are_the_commits_diffs_between_successful_production_deployments(
+    tmp_path,
+) -> None:
+    """A deployment commit's change set is the diff from the previous successful one;
+    the first has none (the models derive it), a failed one is no change set."""
+    folder = tmp_path / "devlake"
+    folder.mkdir()
+    (folder / "cicd_deployment_commits.csv").write_text(
+        "id,cicd_scope_id,cicd_deployment_id,result,environment,commit_sha,repo_url,"
+        "prev_success_deployment_commit_id\n"
+        f"dc1,s,d-1,SUCCESS,PRODUCTION,aaa1,{SHOP_URL},\n"
+        f"dc2,s,d-2,SUCCESS,PRODUCTION,ccc1,{SHOP_URL},dc1\n"
+        f"dc3,s,d-3,FAILURE,PRODUCTION,ddd1,{SHOP_URL},dc2\n"
+    )
+    (folder / "commits_diffs.csv").write_text(
+        "new_commit_sha,old_commit_sha,commit_sha,sorting_index\n"
+        "ccc1,aaa1,bbb1,2\nccc1,aaa1,ccc1,1\nddd1,ccc1,ddd1,1\nccc1,zzz0,old1,1\n"
+    )
+    connector = DevLakeConnector(CsvFolder(folder, DEVLAKE_DIR_SETTING))
+    (batch,) = connector.extract("deployment_change_sets", None)
+    assert isinstance(batch.records, pl.DataFrame)
+    assert sorted(batch.records.rows()) == [("d-2", SHOP_URL, "bbb1"), ("d-2", SHOP_URL, "ccc1")]

@@ -96,6 +96,11 @@ class Reader:
         )
 
 
+#: A raw column DevLake's domain layer has nothing for: sent empty, so that it is not
+#: recorded as a column the source stopped sending.
+_UNMAPPED: Final[Output] = (pl.lit(None, pl.String), ())
+
+
 def _col(qualified: str) -> Output:
     return pl.col(qualified), (qualified,)
 
@@ -301,6 +306,7 @@ def pull_requests(reader: Reader) -> Mapped | None:
             "created_at": _col(f"{PR}.created_date"),
             "merged_at": _col(f"{PR}.merged_date"),
             "merge_sha": _col(f"{PR}.merge_commit_sha"),
+            "referenced_incident_id": _UNMAPPED,
         },
     )
 
@@ -393,6 +399,8 @@ def incidents(reader: Reader) -> Mapped | None:
             "resolved_at": _col("issues.resolution_date"),
             "severity": _col("issues.severity"),
             "source": (pl.lit(SOURCE_NAME), ()),
+            "caused_by_deployment_id": _UNMAPPED,
+            "root_cause_sha": _UNMAPPED,
         },
     )
 

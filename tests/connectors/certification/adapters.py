@@ -457,6 +457,63 @@ FILE_SOURCE = Adapter(
 )
 
 
+# DevLake (a folder of its domain-layer table exports) ------------------------------------
+
+DEVLAKE_ISSUES = "id,type,title,created_date,resolution_date,severity,component\n" + "".join(
+    f"i{n},INCIDENT,Incident {n},2026-10-0{n} 10:00:00,2026-10-0{n} 11:00:00,SEV2,checkout\n"
+    for n in range(1, 5)
+)
+
+
+@contextmanager
+def _devlake(tmp_path: Path) -> Iterator[Source]:
+    folder = tmp_path / "devlake"
+    folder.mkdir()
+    (folder / "issues.csv").write_text(DEVLAKE_ISSUES)
+    board = "jira:JiraBoard:1:1"
+    (folder / "board_issues.csv").write_text(
+        "board_id,issue_id\n" + "".join(f"{board},i{n}\n" for n in range(1, 5))
+    )
+    (folder / "project_mapping.csv").write_text(f"project_name,table,row_id\nshop,boards,{board}\n")
+
+    def drift() -> None:
+        # An export of a DevLake without issues.severity (another version, a narrower SELECT).
+        lines = DEVLAKE_ISSUES.splitlines()
+        (folder / "issues.csv").write_text(
+            "".join(",".join(line.split(",")[:5] + line.split(",")[6:]) + "\n" for line in lines)
+        )
+
+    yield Source(
+        {"PLATFORM_DEVLAKE_DIR": str(folder), "PLATFORM_DEVLAKE_PROJECT": "shop"}, None, drift
+    )
+
+
+DEVLAKE = Adapter(
+    name="devlake",
+    entity="incidents",
+    contract=RAW_CONTRACTS["incidents"],
+    start=_devlake,
+    open=lambda: DoraSource(kind="devlake").open_connector("incidents"),
+    required_variable="PLATFORM_DEVLAKE_DIR",
+    bad_setting=("PLATFORM_DEVLAKE_PROJECT", "no-such-project"),
+    live_variables=(),
+    corrupt_cursor="md5:not-a-digest",
+    drift={"severity": "removed"},
+    drift_scope="DevLake's tables carry far more columns than the raw tables map, so only "
+    "the mapped ones are read (an unmapped column is neither drift nor kept); a mapped "
+    "DevLake column the export lacks leaves its raw column out of the records, recorded "
+    "`removed`, and stored values stay",
+    not_applicable={
+        Check.CREDENTIALS: "the adapter reads the folder of CSV exports, which carries no "
+        "credential (the database path, `PLATFORM_DEVLAKE_URL`, is outside this suite: see "
+        "the page)",
+        Check.REQUEST_CONSTRUCTION: _NO_HTTP,
+        Check.RATE_LIMIT: _NO_HTTP,
+        Check.LIVE: "the local-service test already reads real exports",
+    },
+)
+
+
 # Spreadsheet folder (.xlsx) --------------------------------------------------------------
 
 
@@ -512,4 +569,12 @@ def level(adapter: Adapter) -> str:
     return "experimental" if BETA_CHECKS & set(adapter.gaps) else "beta"
 
 
-ADAPTERS: tuple[Adapter, ...] = (GITHUB, PAGERDUTY, DATAVERSE, WEATHER, FILE_SOURCE, SPREADSHEET)
+ADAPTERS: tuple[Adapter, ...] = (
+    GITHUB,
+    PAGERDUTY,
+    DATAVERSE,
+    WEATHER,
+    FILE_SOURCE,
+    DEVLAKE,
+    SPREADSHEET,
+)

@@ -19,6 +19,7 @@ _ALL_VARIABLES = {
     *(v for a in ADAPTERS for v in (a.required_variable, a.bad_setting[0], *a.live_variables) if v),
     "PLATFORM_HTTP_MAX_PAGES",
     "PLATFORM_WEATHER_FALLBACK_URL",
+    "PLATFORM_DEVLAKE_URL",
 }
 
 
