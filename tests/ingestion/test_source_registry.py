@@ -26,7 +26,13 @@ def test_a_kind_is_registered_once() -> None:
 
 def test_the_dora_kinds_per_entity_are_the_documented_ones() -> None:
     assert DORA_SOURCES.kinds_for("deployments") == ("demo", "files", "devlake", "github")
-    assert DORA_SOURCES.kinds_for("incidents") == ("demo", "files", "devlake", "github_issues", "pagerduty")
+    assert DORA_SOURCES.kinds_for("incidents") == (
+        "demo",
+        "files",
+        "devlake",
+        "github_issues",
+        "pagerduty",
+    )
 
 
 @pytest.mark.parametrize(
@@ -35,7 +41,8 @@ def test_the_dora_kinds_per_entity_are_the_documented_ones() -> None:
         (
             DoraSource(kind="pagerduty"),
             "deployments",
-            "PLATFORM_DORA_SOURCE='pagerduty' is not a source; expected one of demo, files, devlake, github",
+            "PLATFORM_DORA_SOURCE='pagerduty' is not a source; "
+            "expected one of demo, files, devlake, github",
         ),
         (
             DoraSource(kind="demo", incident_kind="github"),
