@@ -15,6 +15,7 @@ from platform_assets.audit.code_location import DEFAULT_MODULE, load_definitions
 from platform_assets.audit.runner import load_audit_inputs
 from platform_assets.audit.scorecard import build_scorecard, render_scorecard_table
 from platform_assets.environments import current_alert_routes
+from platform_assets.monitoring.sla_attainment import sla_check_keys
 from platform_assets.settings import PROJECT_ROOT, waivers_path
 from platform_assets.staged_assets import staged_asset
 from platform_assets.stages import DeliveryStage, Sla
@@ -75,7 +76,7 @@ def stage_scorecard(context: dg.AssetExecutionContext, config: ScorecardConfig) 
     )
     if inputs.errors:
         raise dg.Failure(description="; ".join(inputs.errors))
-    check_keys = {node.key.to_user_string(): list(node.check_keys) for node in graph.asset_nodes}
+    check_keys = sla_check_keys(graph)
     rows = build_scorecard(
         inputs.facts,
         inputs.context,

@@ -29,6 +29,8 @@ class CheckOutcome:
     """Numeric metadata, e.g. ``{"rows": 10, "duplicate_keys": 2}``."""
     examples: Sequence[Mapping[str, Any]] = ()
     """A few failing values, e.g. ``[{"order_id": 2, "rows": 3}]``."""
+    details: Mapping[str, Any] = field(default_factory=dict)
+    """Further metadata: text stays text, anything else (lists, mappings) is JSON."""
 
     def to_result(self, target: CheckTarget, check_name: str) -> dg.AssetCheckResult:
         metadata: dict[str, Any] = {
@@ -40,6 +42,12 @@ class CheckOutcome:
         if self.examples:
             metadata["examples"] = dg.MetadataValue.json(
                 [{key: _jsonable(value) for key, value in row.items()} for row in self.examples]
+            )
+        for name, value in self.details.items():
+            metadata[name] = (
+                dg.MetadataValue.text(value)
+                if isinstance(value, str)
+                else dg.MetadataValue.json(_json_tree(value))
             )
         return dg.AssetCheckResult(
             passed=self.passed,
@@ -57,6 +65,14 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return str(value)
+
+
+def _json_tree(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(key): _json_tree(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_tree(item) for item in value]
+    return _jsonable(value)
 
 
 def render_examples(examples: Sequence[Mapping[str, Any]]) -> str:

@@ -6,7 +6,8 @@ the asset's step has finished; its severity and blocking come from the asset's s
 
 # No ``from __future__ import annotations``: Dagster reads the check function's parameter
 # annotations as objects to find its context and its ``warehouse`` resource.
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import adbc_driver_manager
 import dagster as dg
@@ -42,13 +43,21 @@ def build_warehouse_check(
     description: str,
     evaluate: Evaluation,
     additional_deps: Sequence[dg.AssetKey] = (),
+    blocking: bool | None = None,
+    metadata: Mapping[str, Any] | None = None,
 ) -> dg.AssetChecksDefinition:
+    """``blocking`` defaults to the stage's (Beta and GA block); a check that reports on
+    what the data says rather than on whether it is sound passes False, so that a finding
+    never holds back the assets that show it. ``metadata`` is the check's own, as the
+    UI and the audit read it."""
+
     @dg.asset_check(
         asset=target.asset_key,
         name=name,
         description=description,
-        blocking=target.stage.checks_block,
+        blocking=target.stage.checks_block if blocking is None else blocking,
         additional_deps=list(additional_deps) or None,
+        metadata=dict(metadata) if metadata else None,
         # Reading the DuckDB file conflicts with a writer in another process, so checks
         # queue with the assets that write it (no pool on PostgreSQL).
         pool=WAREHOUSE_POOL,

@@ -23,6 +23,7 @@ from platform_assets.environments import (
     current_alert_routes,
     environment,
 )
+from platform_assets.monitoring.sla_attainment import sla_check_keys
 from platform_assets.settings import (
     ENVIRONMENT_ENV,
     PROJECT_ROOT,
@@ -41,8 +42,8 @@ class LoadedLocation:
     inputs: AuditInputs
 
     def check_keys(self) -> dict[str, list[dg.AssetCheckKey]]:
-        graph = self.defs.resolve_asset_graph()
-        return {node.key.to_user_string(): list(node.check_keys) for node in graph.asset_nodes}
+        """The checks each asset's SLA check pass rate counts (metric alerts do not)."""
+        return sla_check_keys(self.defs.resolve_asset_graph())
 
 
 def add_location_arguments(parser: argparse.ArgumentParser) -> None:

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import dagster as dg
 
@@ -36,7 +37,7 @@ from platform_assets.monitoring.history import (
     read_history,
 )
 from platform_assets.monitoring.incidents import IncidentTracker, TransitionKind
-from platform_assets.stages.contract_metadata import Sla
+from platform_assets.stages.contract_metadata import METRIC_ALERT_CHECK_KEY, Sla, metadata_value
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,21 @@ def attainment_for(
     end = now.timestamp()
     start = (now - timedelta(days=sla.window_days)).timestamp()
     return summarize(read_history(instance, asset_key, start, end, check_keys), sla)
+
+
+def sla_check_keys(graph: Any) -> dict[str, list[dg.AssetCheckKey]]:
+    """The checks whose evaluations count in each asset's check pass rate, by asset key
+    (``raw/deployments``), from a resolved asset graph: every check but the metric alerts
+    (``METRIC_ALERT_CHECK_KEY``), which report what a metric says, not whether the data is
+    sound. A change failure rate above its bound is not a broken table."""
+    return {
+        node.key.to_user_string(): [
+            key
+            for key in node.check_keys
+            if not metadata_value(graph.get_check_spec(key).metadata or {}, METRIC_ALERT_CHECK_KEY)
+        ]
+        for node in graph.asset_nodes
+    }
 
 
 def _mean(values: Sequence[float]) -> float | None:

@@ -43,6 +43,10 @@ PII_PROTECTIONS: Final = frozenset({"masked", "hashed", "restricted", "dropped"}
 CHECK_ASSERTS_KEY: Final = "platform/asserts"
 #: Marks the check that compares a table's columns with its previous materialization.
 COLUMN_STABILITY_CHECK_KEY: Final = "platform/column_stability"
+#: Marks a check that alerts on what a metric says (a change failure rate above its
+#: bound), not on whether the data is sound: it is routed like any check, and left out of
+#: the SLA's check pass rate, which measures the data.
+METRIC_ALERT_CHECK_KEY: Final = "platform/metric_alert"
 
 
 @dataclass(frozen=True)
