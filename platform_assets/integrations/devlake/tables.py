@@ -81,7 +81,7 @@ class SqlDatabase:
             raise SourceError(
                 FailureCategory.CONFIGURATION,
                 f"{setting} is not a usable SQLAlchemy URL ({type(error).__name__}: "
-                f"{_without_secrets(str(error), url)}); e.g. mysql+pymysql://user:pass@host/lake "
+                f"{_without_secrets(str(error), url)}); e.g. mysql+pymysql://USER:...@HOST/lake "
                 "with its driver installed",
             ) from None
         self._tables: frozenset[str] | None = None
