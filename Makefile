@@ -61,7 +61,7 @@ typecheck: install
 TEST_WORKERS ?= 2
 unit: prepare
 	env -u PLATFORM_DATA_DIR -u PLATFORM_WAREHOUSE_PATH $(BIN)/pytest --durations=25 \
-	  --numprocesses $(TEST_WORKERS) --dist loadfile --cov --cov-report term
+	  --numprocesses $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --cov --cov-report term
 
 dev: prepare instance ## the Dagster UI on the same instance
 	$(BIN)/platform-assets runs recover

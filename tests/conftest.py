@@ -29,9 +29,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="linelist",
         help="test files run with coverage paused (pytest-cov's no_cover): see pyproject.toml",
     )
+    parser.addini(
+        "scheduled_first",
+        type="linelist",
+        help="test files (or folders) run first, in this order: see pyproject.toml",
+    )
+
+
+def _scheduled_first(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Stable-sorts the listed files to the front: each xdist worker reports this order,
+    and `--dist loadfile --no-loadscope-reorder` hands files out in it."""
+    first = list(config.getini("scheduled_first"))
+
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (i for i, prefix in enumerate(first) if item.nodeid.startswith(prefix)), len(first)
+        )
+
+    items.sort(key=rank)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _scheduled_first(config, items)
     unmeasured = tuple(config.getini("coverage_not_measured"))
     for item in items:
         if unmeasured and item.nodeid.startswith(unmeasured):
