@@ -76,10 +76,13 @@ def compile_project(warehouse: Path, target: Path) -> dict[str, Any]:
 def build_order(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     """Seeds and models in dependency order, each followed by the tests whose parents are
     all built by then (where `dbt build` runs them)."""
+    # The DORA domain's nodes only, as the dora_refresh job builds: models, seeds and
+    # tests live in the domain's dora/ folders (the customer domain needs its own sources).
     nodes = {
         uid: node
         for uid, node in manifest["nodes"].items()
         if node["resource_type"] in ("model", "seed", "test")
+        and "/dora/" in f"/{node['original_file_path']}"
     }
     buildable = [uid for uid, node in nodes.items() if node["resource_type"] != "test"]
 
@@ -114,6 +117,7 @@ def land(connection: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame])
     connection.execute("create schema if not exists raw")
     for table, contract in RAW_CONTRACTS.items():
         started = time.perf_counter()
+        schema = contract.polars_schema()
         batch = (
             frames[table]
             .drop(VISIBLE_AT)
@@ -122,7 +126,15 @@ def land(connection: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame])
                 pl.lit(loaded_at).dt.cast_time_unit("us").alias(LOADED_AT_COLUMN),
                 pl.lit("baseline").alias(RUN_ID_COLUMN),
             )
-            .cast(contract.polars_schema())
+        )
+        # The optional lineage columns (row hash, soft delete, extras) are the loader's
+        # bookkeeping, which plain inserts do not do: they land empty.
+        batch = (
+            batch.with_columns(
+                pl.lit(None).alias(name) for name in schema if name not in batch.columns
+            )
+            .select(schema.names())
+            .cast(schema)
         )
         connection.execute(contract.create_table_sql())
         connection.register("batch", batch.to_arrow())

@@ -57,6 +57,7 @@ from platform_assets.domains.dora.alert_thresholds import (
     DoraAlertThresholds,
     LeadTimeP75Rule,
     OpenIncidentsRule,
+    R,
     RuleThresholds,
     ThresholdsError,
     thresholds_path,
@@ -305,6 +306,51 @@ def _hours(value: float) -> str:
     return f"{value:,.1f} h"
 
 
+def _verdicts(
+    rows: Iterable[Mapping[str, Any]],
+    rules: RuleThresholds[R],
+    judge: Callable[[Mapping[str, Any], R], Judgement | str],
+) -> Verdicts:
+    """Each service's row judged by its own rule: a disabled rule sets the service aside,
+    and ``judge`` returns the judgement or, as a string, why the row cannot be judged."""
+    verdicts = Verdicts([], [], {})
+    for row in rows:
+        service = row["service"]
+        rule = rules.for_service(service)
+        if not rule.enabled:
+            verdicts.disabled.append(service)
+            continue
+        judged = judge(row, rule)
+        if isinstance(judged, str):
+            verdicts.not_judged[service] = judged
+        else:
+            verdicts.judged.append(judged)
+    return verdicts
+
+
+def _period_outcome(
+    rows: list[dict[str, Any]],
+    grain: str,
+    rules: RuleThresholds[R],
+    judge: Callable[[Mapping[str, Any], R], Judgement | str],
+    *,
+    thresholds: DoraAlertThresholds,
+    reference: AlertReference,
+    what: str,
+    hint: str,
+) -> CheckOutcome:
+    """The outcome of a rule judged on each service's row of the latest complete period."""
+    period = _period_of(rows, grain)
+    return _outcome(
+        _verdicts(rows, rules, judge),
+        thresholds,
+        what=what,
+        where=_in_period(period, grain, reference),
+        hint=hint,
+        details=_period_details(period, reference),
+    )
+
+
 def evaluate_change_failure_rate(
     session: WarehouseSession,
     table: str,
@@ -312,50 +358,44 @@ def evaluate_change_failure_rate(
     reference: AlertReference,
 ) -> CheckOutcome:
     rules: RuleThresholds[ChangeFailureRateRule] = thresholds.change_failure_rate
-    grain = rules.default.grain
     rows = _period_rows(
         session,
         table,
-        grain=grain,
+        grain=rules.default.grain,
         reference=reference,
         columns=("deployment_count", "failed_deployment_count", "change_failure_rate"),
     )
-    verdicts = Verdicts([], [], {})
-    for row in rows:
-        rule = rules.for_service(row["service"])
-        if not rule.enabled:
-            verdicts.disabled.append(row["service"])
-            continue
+
+    def judge(row: Mapping[str, Any], rule: ChangeFailureRateRule) -> Judgement | str:
         deployments, failed = int(row["deployment_count"]), int(row["failed_deployment_count"])
         if deployments < rule.min_deployments or row["change_failure_rate"] is None:
-            verdicts.not_judged[row["service"]] = (
+            return (
                 f"{count_of(deployments, 'deployment')}, fewer than the "
                 f"{rule.min_deployments} needed"
             )
-            continue
         rate = float(row["change_failure_rate"])
-        verdicts.judged.append(
-            Judgement(
-                row["service"],
-                rate > rule.max_rate,
-                f"{row['service']} {_percent(rate)} ({failed} of "
-                f"{count_of(deployments, 'deployment')} failed; bound {_percent(rule.max_rate)})",
-                {
-                    "change_failure_rate": rate,
-                    "failed_deployments": failed,
-                    "deployments": deployments,
-                    "max_rate": rule.max_rate,
-                },
-            )
+        return Judgement(
+            row["service"],
+            rate > rule.max_rate,
+            f"{row['service']} {_percent(rate)} ({failed} of "
+            f"{count_of(deployments, 'deployment')} failed; bound {_percent(rule.max_rate)})",
+            {
+                "change_failure_rate": rate,
+                "failed_deployments": failed,
+                "deployments": deployments,
+                "max_rate": rule.max_rate,
+            },
         )
-    period = _period_of(rows, grain)
-    return _outcome(
-        verdicts,
-        thresholds,
+
+    return _period_outcome(
+        rows,
+        rules.default.grain,
+        rules,
+        judge,
+        thresholds=thresholds,
+        reference=reference,
         what="change failure rate above its bound",
-        where=_in_period(period, grain, reference),
         hint="Read the incidents attributed to their deployments (fct_incident_recovery).",
-        details=_period_details(period, reference),
     )
 
 
@@ -376,46 +416,41 @@ def evaluate_deployment_frequency(
         history=_trailing_median("cast(deployment_count as double precision)"),
         history_parameters=[default.trailing_periods],
     )
-    verdicts = Verdicts([], [], {})
-    for row in rows:
-        rule = rules.for_service(row["service"])
-        if not rule.enabled:
-            verdicts.disabled.append(row["service"])
-            continue
+
+    def judge(row: Mapping[str, Any], rule: DeploymentFrequencyRule) -> Judgement | str:
         trailing = int(row["trailing_periods"])
         if trailing < rule.min_trailing_periods:
-            verdicts.not_judged[row["service"]] = (
+            return (
                 f"{count_of(trailing, f'earlier {default.grain}')}, fewer than the "
                 f"{rule.min_trailing_periods} needed"
             )
-            continue
         deployments = int(row["deployment_count"])
         median = float(row["trailing_median"])
         floor = rule.min_ratio * median
-        verdicts.judged.append(
-            Judgement(
-                row["service"],
-                deployments < floor,
-                f"{row['service']} {count_of(deployments, 'deployment')} (median of the "
-                f"{count_of(trailing, default.grain)} before: {median:g}; alert below {floor:g})",
-                {
-                    "deployments": deployments,
-                    "trailing_median": median,
-                    "trailing_periods": trailing,
-                    "min_ratio": rule.min_ratio,
-                    "alert_below": floor,
-                },
-            )
+        return Judgement(
+            row["service"],
+            deployments < floor,
+            f"{row['service']} {count_of(deployments, 'deployment')} (median of the "
+            f"{count_of(trailing, default.grain)} before: {median:g}; alert below {floor:g})",
+            {
+                "deployments": deployments,
+                "trailing_median": median,
+                "trailing_periods": trailing,
+                "min_ratio": rule.min_ratio,
+                "alert_below": floor,
+            },
         )
-    period = _period_of(rows, default.grain)
-    return _outcome(
-        verdicts,
-        thresholds,
+
+    return _period_outcome(
+        rows,
+        rules.default.grain,
+        rules,
+        judge,
+        thresholds=thresholds,
+        reference=reference,
         what="deployment count below its bound (a share of the trailing median)",
-        where=_in_period(period, default.grain, reference),
         hint="Check that deployments still reach the source (raw/deployments), then ask the "
         "owning team.",
-        details=_period_details(period, reference),
     )
 
 
@@ -439,55 +474,49 @@ def evaluate_lead_time_p75(
         ),
         history_parameters=[default.trailing_periods, default.min_changes],
     )
-    verdicts = Verdicts([], [], {})
-    for row in rows:
-        rule = rules.for_service(row["service"])
-        if not rule.enabled:
-            verdicts.disabled.append(row["service"])
-            continue
+
+    def judge(row: Mapping[str, Any], rule: LeadTimeP75Rule) -> Judgement | str:
         changes = int(row["measured_change_count"])
         trailing = int(row["trailing_periods"])
         if changes < default.min_changes or row["p75_lead_time_hours"] is None:
-            verdicts.not_judged[row["service"]] = (
+            return (
                 f"{count_of(changes, 'measured change')}, fewer than the "
                 f"{default.min_changes} needed"
             )
-            continue
         if trailing < rule.min_trailing_periods:
-            verdicts.not_judged[row["service"]] = (
+            return (
                 f"{count_of(trailing, f'earlier {default.grain}')} with at least "
                 f"{count_of(default.min_changes, 'measured change')}, fewer than the "
                 f"{rule.min_trailing_periods} needed"
             )
-            continue
         p75 = float(row["p75_lead_time_hours"])
         median = float(row["trailing_median"])
         ceiling = rule.max_ratio * median
-        verdicts.judged.append(
-            Judgement(
-                row["service"],
-                p75 > ceiling,
-                f"{row['service']} p75 {_hours(p75)} over {count_of(changes, 'change')} (median "
-                f"p75 of the {count_of(trailing, default.grain)} before: {_hours(median)}; "
-                f"alert above {_hours(ceiling)})",
-                {
-                    "p75_lead_time_hours": p75,
-                    "measured_changes": changes,
-                    "trailing_median_p75_hours": median,
-                    "trailing_periods": trailing,
-                    "max_ratio": rule.max_ratio,
-                    "alert_above_hours": ceiling,
-                },
-            )
+        return Judgement(
+            row["service"],
+            p75 > ceiling,
+            f"{row['service']} p75 {_hours(p75)} over {count_of(changes, 'change')} (median "
+            f"p75 of the {count_of(trailing, default.grain)} before: {_hours(median)}; "
+            f"alert above {_hours(ceiling)})",
+            {
+                "p75_lead_time_hours": p75,
+                "measured_changes": changes,
+                "trailing_median_p75_hours": median,
+                "trailing_periods": trailing,
+                "max_ratio": rule.max_ratio,
+                "alert_above_hours": ceiling,
+            },
         )
-    period = _period_of(rows, default.grain)
-    return _outcome(
-        verdicts,
-        thresholds,
+
+    return _period_outcome(
+        rows,
+        rules.default.grain,
+        rules,
+        judge,
+        thresholds=thresholds,
+        reference=reference,
         what="lead time p75 above its bound (a multiple of the trailing median p75)",
-        where=_in_period(period, default.grain, reference),
         hint="fct_lead_time_for_changes lists the period's changes and their lead times.",
-        details=_period_details(period, reference),
     )
 
 
@@ -514,34 +543,32 @@ def evaluate_open_incidents(
     for service, incident_id, created_us in rows:
         hours = (moment_us - int(created_us)) / 3_600_000_000
         open_by_service.setdefault(service, []).append((incident_id, hours))
-    verdicts = Verdicts([], [], {})
-    for service, incidents in open_by_service.items():
-        rule = rules.for_service(service)
-        if not rule.enabled:
-            verdicts.disabled.append(service)
-            continue
+
+    def judge(row: Mapping[str, Any], rule: OpenIncidentsRule) -> Judgement:
+        service, incidents = row["service"], row["incidents"]
         over = [(i, h) for i, h in incidents if h > rule.max_open_hours]
         oldest_id, oldest_hours = incidents[0]
-        verdicts.judged.append(
-            Judgement(
-                service,
-                bool(over),
-                f"{service} {len(over)} of {count_of(len(incidents), 'open incident')} over "
-                f"the bound (oldest {oldest_id}, open {_hours(oldest_hours)}; bound "
-                f"{_hours(rule.max_open_hours)})",
-                {
-                    "open_incidents": len(incidents),
-                    "over_bound": len(over),
-                    "oldest_incident": oldest_id,
-                    "oldest_open_hours": round(oldest_hours, 3),
-                    "max_open_hours": rule.max_open_hours,
-                    "incidents_over_bound": [
-                        {"incident_id": i, "open_hours": round(h, 3)}
-                        for i, h in over[:INCIDENTS_LISTED]
-                    ],
-                },
-            )
+        return Judgement(
+            service,
+            bool(over),
+            f"{service} {len(over)} of {count_of(len(incidents), 'open incident')} over "
+            f"the bound (oldest {oldest_id}, open {_hours(oldest_hours)}; bound "
+            f"{_hours(rule.max_open_hours)})",
+            {
+                "open_incidents": len(incidents),
+                "over_bound": len(over),
+                "oldest_incident": oldest_id,
+                "oldest_open_hours": round(oldest_hours, 3),
+                "max_open_hours": rule.max_open_hours,
+                "incidents_over_bound": [
+                    {"incident_id": i, "open_hours": round(h, 3)}
+                    for i, h in over[:INCIDENTS_LISTED]
+                ],
+            },
         )
+
+    services = [{"service": s, "incidents": i} for s, i in open_by_service.items()]
+    verdicts = _verdicts(services, rules, judge)
     return _outcome(
         verdicts,
         thresholds,
