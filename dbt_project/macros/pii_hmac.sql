@@ -111,3 +111,13 @@
         ~ " adapter: add a " ~ adapter.type() ~ "__require_pii_key_for_stage macro"
     ) }}
 {%- endmacro %}
+
+{#- Which pseudonym key this connection holds, without revealing it: the pseudonym of a fixed
+    probe. Incremental models that keep pseudonyms from earlier runs declare it among their
+    result vars, so another key rebuilds them in full: pseudonyms made under two keys can no
+    longer be compared. NULL while dbt parses, when nothing runs. -#}
+{% macro pii_key_probe() -%}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {%- set probe = run_query('select ' ~ pii_hmac("'incremental-replace:key-probe'")) -%}
+    {{- return(probe.columns[0].values()[0] | string) -}}
+{%- endmacro %}
