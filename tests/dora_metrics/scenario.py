@@ -320,11 +320,11 @@ class Build:
         return only
 
 
-def land_raw_tables(path: Path) -> None:
+def land_raw_tables(path: Path, raw_rows: dict[str, list[tuple[Any, ...]]] | None = None) -> None:
     connection = duckdb.connect(str(path))
     try:
         connection.execute(RAW_TABLES_DDL.read_text())
-        for table, rows in RAW_ROWS.items():
+        for table, rows in (RAW_ROWS if raw_rows is None else raw_rows).items():
             if not rows:
                 continue
             width = len(rows[0]) + len(LINEAGE)
@@ -358,12 +358,18 @@ def run_dbt(arguments: list[str], workdir: Path, warehouse: Path) -> subprocess.
     return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
 
 
-def build(name: str, workdir: Path, dbt_vars: dict[str, Any]) -> Build:
-    """Land the scenario in a fresh DuckDB file and run one `dbt build` (models, seeds and
-    every dbt test) against it, on one thread."""
+def build(
+    name: str,
+    workdir: Path,
+    dbt_vars: dict[str, Any],
+    raw_rows: dict[str, list[tuple[Any, ...]]] | None = None,
+) -> Build:
+    """Land the scenario (or `raw_rows`, a smaller one of the same tables) in a fresh
+    DuckDB file and run one `dbt build` (models, seeds and every dbt test) against it, on
+    one thread."""
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / f"{name}.duckdb"
-    land_raw_tables(path)
+    land_raw_tables(path, raw_rows)
     all_vars = {"dora_as_of": AS_OF, "dora_window_days": WINDOW_DAYS, **dbt_vars}
     arguments = [
         "build",

@@ -131,9 +131,10 @@ def test_four_keys_lead_time_is_per_commit_in_whole_minutes(four_keys_build: Bui
         "select measured_change_count, median_lead_time_hours from marts.agg_lead_time_for_changes "
         "where service = 'api' and grain = 'month'"
     )
-    # 12 measured commits (a2 has no author date, a3 and a4 dropped), minutes sorted:
-    # 60 60 60 60 120 120 | 360 1680 1799 2460 2640 2729 -> (120 + 360) / 2 = 240 min
-    assert month == {"measured_change_count": 12, "median_lead_time_hours": pytest.approx(4.0)}
+    # 13 measured deployment-commit pairs (a2 has no author date, a3 and a4 dropped; the
+    # rollback R7 ships a6 again, 2970 min), minutes sorted:
+    # 60 60 60 60 120 120 360 1680 1799 2460 2640 2729 2970 -> the 7th, 360 min
+    assert month == {"measured_change_count": 13, "median_lead_time_hours": pytest.approx(6.0)}
 
 
 def test_four_keys_restore_time_starts_at_the_root_cause_deployment(four_keys_build: Build) -> None:
@@ -181,7 +182,8 @@ def test_four_keys_frequency_buckets(four_keys_build: Build) -> None:
         rows["api"]["median_week_deployed"],
     ) == (2.0, 1.0)
     assert rows["api"]["peer_frequency_bucket"] == "Weekly"
-    # web: deployed weeks 1, 1, 0, 0, 0 -> median 0; January deployed -> Monthly
+    # web: deployed weeks 1, 1, 0, 0, 0 -> median 0; deployed weeks in the month of each
+    # week row's Sunday: 1 (December: 31 Dec) and 1, 1, 1, 1 (January) -> median 1 -> Monthly
     assert rows["web"]["peer_frequency_bucket"] == "Monthly"
 
 

@@ -87,3 +87,29 @@
     {%- endif -%}
     {{- return(lag | float) -}}
 {%- endmacro %}
+
+
+{#- Four Keys' dashboard window, DATE_SUB(CURRENT_DATE(), INTERVAL 3 MONTH) through today:
+    three calendar months before dora_as_of, a month-end clamped to the shorter month as
+    BigQuery, DuckDB and PostgreSQL all clamp it. -#}
+{% macro four_keys_window_start_date() -%}
+    cast({{ dora_as_of_date() }} - interval '3 months' as date)
+{%- endmacro %}
+
+
+{#- Four Keys' published change failure rate (its dashboard) sums the rows of the
+    deployment x change x incident join over the distinct deployments, so one deployment
+    linked to two incidents counts twice and the rate can pass 100 %. Off by default: each
+    failed deployment counts once, as in Four Keys' queries/change_failure_rate.sql. -#}
+{% macro dora_four_keys_cfr_counts_joined_rows() -%}
+    {%- set raw = var('dora_four_keys_cfr_counts_joined_rows', false) -%}
+    {%- set text = (raw | string | lower | trim) -%}
+    {%- if text in ['true', '1', 'yes'] -%}
+        {{- return(true) -}}
+    {%- elif text in ['false', '0', 'no', '', 'none', 'null'] -%}
+        {{- return(false) -}}
+    {%- endif -%}
+    {{ exceptions.raise_compiler_error(
+        "var dora_four_keys_cfr_counts_joined_rows must be true or false; got '" ~ raw ~ "'"
+    ) }}
+{%- endmacro %}
