@@ -238,6 +238,30 @@ def test_the_database_gives_what_the_folder_gives(tmp_path, log, monkeypatch) ->
     assert quarantine(from_database) == SHOP_QUARANTINE
 
 
+def test_each_deployment_commit_keeps_its_own_times_and_result(
+    tmp_path, warehouse, log, monkeypatch
+) -> None:
+    """DevLake's dora plugin dates and counts each cicd_deployment_commits row by its own
+    started_date, finished_date and result: d-1's two repositories keep their own times,
+    and d-2's failed try (10:00-10:03) gives way to its successful retry in the same
+    repository (10:10-10:15) by the deployments' rule."""
+    monkeypatch.setenv(DEVLAKE_DIR_SETTING, str(devlake_folder(tmp_path)))
+    monkeypatch.setenv(DEVLAKE_PROJECT_SETTING, "shop")
+    land_devlake(warehouse, log, "deployments", "deployment_commits")
+
+    assert rows(
+        warehouse,
+        "select deployment_id, repo, started_at::varchar, finished_at::varchar, result "
+        "from raw.deployment_commits order by all",
+    ) == [
+        ("d-1", "https://github.com/acme/lib", "2026-10-01 10:01:00+00", "2026-10-01 10:06:00+00",
+         "SUCCESS"),
+        ("d-1", SHOP_URL, "2026-10-01 10:00:00+00", "2026-10-01 10:05:00+00", "SUCCESS"),
+        ("d-2", SHOP_URL, "2026-10-02 10:10:00+00", "2026-10-02 10:15:00+00", "SUCCESS"),
+        ("d-3", SHOP_URL, "2026-10-03 10:00:00+00", "2026-10-03 10:05:00+00", "ABORTED"),
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("settings", "named"),
     [

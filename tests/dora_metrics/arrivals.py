@@ -30,7 +30,15 @@ from typing import Any
 import duckdb
 
 from platform_assets.domains.dora.raw_schemas import RAW_CONTRACTS
-from tests.dora_metrics.scenario import OK, PROD, RAW_ROWS, RAW_TABLES_DDL, deployment, ts
+from tests.dora_metrics.scenario import (
+    OK,
+    PROD,
+    RAW_ROWS,
+    RAW_TABLES_DDL,
+    deployment,
+    deployment_commit,
+    ts,
+)
 
 Row = tuple[Any, ...]
 Snapshot = dict[str, list[Row]]
@@ -255,7 +263,10 @@ def isolated_correction_snapshots() -> list[Snapshot]:
             deployment("W3", "web", PROD, OK, "01-20 10:00:00", "planned"),
             deployment("W4", "web", PROD, OK, "01-22 10:00:00", "planned"),
         ],
-        deployment_commits=[("W3", "acme/web", "w3"), ("W4", "acme/web", "w4")],
+        deployment_commits=[
+            deployment_commit("W3", "acme/web", "w3"),
+            deployment_commit("W4", "acme/web", "w4"),
+        ],
         deployment_change_sets=[("W3", "acme/web", "wz")],
     )
     unlanded = _with(
@@ -283,7 +294,10 @@ def isolated_correction_snapshots() -> list[Snapshot]:
             deployment("W5", "web", PROD, OK, "01-24 10:00:00", "planned"),
             deployment("W6", "web", PROD, OK, "01-25 10:00:00", "planned"),
         ],
-        deployment_commits=[("W5", "acme/web", "w5d"), ("W6", "acme/web", "wa2")],
+        deployment_commits=[
+            deployment_commit("W5", "acme/web", "w5d"),
+            deployment_commit("W6", "acme/web", "wa2"),
+        ],
         deployment_change_sets=[("W5", "acme/web", "wa1"), ("W6", "acme/web", "wa2")],
     )  # fmt: skip
     stacked = _with(

@@ -10,6 +10,7 @@ create table raw.deployments (
 
 create table raw.deployment_commits (
     deployment_id varchar, repo varchar, sha varchar,
+    started_at timestamptz, finished_at timestamptz, result varchar,
     _source varchar, _loaded_at timestamptz, _run_id varchar, _deleted_at timestamptz
 );
 

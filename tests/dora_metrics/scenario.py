@@ -104,22 +104,36 @@ DEPLOYMENTS = [
     deployment("D10", "api", PROD, OK, "01-16 15:00:00", "planned"),
 ]
 
-# deployment_id, repo, sha
+
+def deployment_commit(
+    deployment_id: str,
+    repo: str,
+    sha: str,
+    started: str | None = None,
+    finished: str | None = None,
+    result: str | None = None,
+) -> tuple[Any, ...]:
+    """A deployment commit; without its own times and result it has its deployment's."""
+    own = [ts(value) if value else None for value in (started, finished)]
+    return (deployment_id, repo, sha, *own, result)
+
+
+# deployment_id, repo, sha (own started_at, finished_at, result: the deployment's)
 DEPLOYMENT_COMMITS = [
-    ("D0", "acme/api", "zz"),
-    ("D1", "acme/api", "a1"),
-    ("W1", "acme/web", "w1"),
-    ("D2", "acme/api", "a3"),
-    ("D2", "acme/lib", "l1"),
-    ("D3", "acme/api", "a4"),
-    ("D4", "acme/api", "a5"),
-    ("D5", "acme/api", "a6"),
-    ("D6", "acme/api", "a7"),
-    ("R7", "acme/api", "a6"),
-    ("W2", "acme/web", "w2"),
-    ("D8", "acme/api", "a8"),
-    ("D9", "acme/api", "a9"),
-    ("D10", "acme/api", "a10"),
+    deployment_commit("D0", "acme/api", "zz"),
+    deployment_commit("D1", "acme/api", "a1"),
+    deployment_commit("W1", "acme/web", "w1"),
+    deployment_commit("D2", "acme/api", "a3"),
+    deployment_commit("D2", "acme/lib", "l1"),
+    deployment_commit("D3", "acme/api", "a4"),
+    deployment_commit("D4", "acme/api", "a5"),
+    deployment_commit("D5", "acme/api", "a6"),
+    deployment_commit("D6", "acme/api", "a7"),
+    deployment_commit("R7", "acme/api", "a6"),
+    deployment_commit("W2", "acme/web", "w2"),
+    deployment_commit("D8", "acme/api", "a8"),
+    deployment_commit("D9", "acme/api", "a9"),
+    deployment_commit("D10", "acme/api", "a10"),
 ]
 
 # The web source knows W2's change set: only w2, although wx landed in between.

@@ -45,7 +45,7 @@ SECOND_LOAD: dict[str, list[tuple[Any, ...]]] = {
             *(ts("01-17 09:50:00"), ts("01-17 10:00:00"), "ci", "planned"),
         )
     ],
-    "deployment_commits": [("D11", "acme/api", "a11")],
+    "deployment_commits": [("D11", "acme/api", "a11", None, None, None)],
     "commits": [("acme/api", "a11", "alice", ts("01-17 08:00:00"), "retry budget")],
     "incidents": [
         (

@@ -141,6 +141,23 @@ class DeploymentCommits(_Lineage):
     deployment_id: str = _key("Deployment that put the commit live.")
     repo: str = _key("Repository (owner/name) of the commit.")
     sha: str = _column("Commit the deployment put live in this repository.")
+    started_at: DateTime = _utc(
+        "When the deployment started in this repository (UTC); NULL: the deployment's.",
+        nullable=True,
+    )
+    finished_at: DateTime = _utc(
+        "When the deployment finished in this repository (UTC); NULL: the deployment's. "
+        "DevLake-mode lead time and incident linking date the commit by it.",
+        nullable=True,
+    )
+    result: str = _column(
+        "Outcome in this repository; NULL: the deployment's. A commit whose own result is "
+        "not SUCCESS (a failed try retried later) was not put live.",
+        nullable=True,
+        isin=list(RESULTS),
+    )
+
+    finished_after_start = in_order("started_at", "finished_at")
 
     class Config:
         name = "raw_deployment_commits"

@@ -61,11 +61,15 @@ DEVLAKE_PROJECT_SETTING: Final = "PLATFORM_DEVLAKE_PROJECT"
 
 #: Two rows for one deployment in a file are a failed try and its retry, or an export
 #: that saw the deployment twice: the outcome that counts is the best one (RESULTS is in
-#: order of preference), then the latest. Every other table quarantines differing rows.
+#: order of preference), then the latest. A deployment commit carries its own result and
+#: times, so a retry in one repository gives two rows for one deployment commit, settled
+#: alike. Every other table quarantines differing rows.
+_BEST_THEN_LATEST: Final = ConflictRule(
+    (Preference("result", RESULTS), Preference("finished_at"), Preference("started_at"))
+)
 FILE_CONFLICT_RULES: Final = {
-    "deployments": ConflictRule(
-        (Preference("result", RESULTS), Preference("finished_at"), Preference("started_at"))
-    )
+    "deployments": _BEST_THEN_LATEST,
+    "deployment_commits": _BEST_THEN_LATEST,
 }
 
 INCIDENTS: Final = frozenset({"incidents"})

@@ -140,6 +140,11 @@ def _deployment_commits_frame(reader: Reader) -> pl.DataFrame | None:
     return reader.in_scope(frame, f"{DC}.cicd_scope_id", scopes)
 
 
+def _result(column: str) -> Output:
+    result, sources = _col(column)
+    return result.str.to_uppercase().replace(_RESULTS), sources
+
+
 def _per_deployment(column: str, aggregate: Callable[[pl.Expr], pl.Expr]) -> Output:
     """A time of the deployment as a whole, from its commits' times (earliest start,
     latest finish). A value that does not parse stays as it was on its row, so that row
@@ -158,7 +163,6 @@ def deployments(reader: Reader) -> Mapped | None:
     frame = _deployment_commits_frame(reader)
     if frame is None:
         return None
-    result, result_sources = _col(f"{DC}.result")
     return reader.records(
         frame,
         {
@@ -168,7 +172,7 @@ def deployments(reader: Reader) -> Mapped | None:
                 (f"{DC}.cicd_scope_id", f"{DC}.repo_url"),
             ),
             "environment": (pl.col(f"{DC}.environment").str.to_uppercase(), (f"{DC}.environment",)),
-            "result": (result.str.to_uppercase().replace(_RESULTS), result_sources),
+            "result": _result(f"{DC}.result"),
             "started_at": _per_deployment("started_date", pl.Expr.min),
             "finished_at": _per_deployment("finished_date", pl.Expr.max),
             "source": (pl.lit(SOURCE_NAME), ()),
@@ -178,6 +182,10 @@ def deployments(reader: Reader) -> Mapped | None:
 
 
 def deployment_commits(reader: Reader) -> Mapped | None:
+    """Each deployment commit with its own start, finish and result: DevLake dates a
+    deployment commit by its own ``finished_date`` for lead time and incident linking and
+    counts it by its own ``result`` (dora plugin, prev_deployment_commit_enricher.go,
+    change_lead_time_calculator.go, incident_deploy_connector.go)."""
     frame = _deployment_commits_frame(reader)
     if frame is None:
         return None
@@ -187,6 +195,9 @@ def deployment_commits(reader: Reader) -> Mapped | None:
             "deployment_id": _col(f"{DC}.cicd_deployment_id"),
             "repo": _col(f"{DC}.repo_url"),
             "sha": _col(f"{DC}.commit_sha"),
+            "started_at": _col(f"{DC}.started_date"),
+            "finished_at": _col(f"{DC}.finished_date"),
+            "result": _result(f"{DC}.result"),
         },
     )
 

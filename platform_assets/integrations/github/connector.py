@@ -193,6 +193,11 @@ class GitHubConnector:
                 "deployment_id": gh.deployment_id(repo, d.payload),
                 "repo": repo,
                 "sha": gh.get(d.payload, "sha"),
+                # a GitHub deployment is of one repository: its commit has the
+                # deployment's times and result, which the models take when these are empty
+                "started_at": None,
+                "finished_at": None,
+                "result": None,
             }
             for d in finished
         ]

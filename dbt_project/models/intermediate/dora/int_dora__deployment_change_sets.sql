@@ -31,6 +31,11 @@ deployment_commits as (
         repo,
         sha
     from {{ ref('stg_dora__deployment_commits') }}
+    -- a deployment that failed in one repository (and was retried there later) put nothing
+    -- live there: its commit is no member of that repository's series, as DevLake's
+    -- prev_deployment_commit_enricher.go links only deployment commits with
+    -- result = SUCCESS
+    where result = 'SUCCESS'
 ),
 
 explicit_change_sets as (
@@ -174,6 +179,13 @@ touches as (
     select service, repo, finished_at
     from member_facts
     where deployment_id in (select deployment_id from changed_deployments)
+    union all
+    -- a deployment commit whose own result changed joins or leaves its series where its
+    -- deployment is (a failed one is in member_facts no more)
+    select deployments.service, changed_commits.repo, deployments.finished_at
+    from {{ incremental_replace_delta(ref('stg_dora__deployment_commits'), state, 'changed_commits') }}
+    inner join deployments
+        on changed_commits.deployment_id = deployments.deployment_id
     union all
     -- and where it was: every series it is a member of, at its old service and time
     select moved_deployments.service, series_members.repo, moved_deployments.finished_at

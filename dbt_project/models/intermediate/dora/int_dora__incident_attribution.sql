@@ -11,8 +11,9 @@
 --   default   the spec's rules, first that applies: caused_by_deployment_id, root_cause_sha,
 --             remediated_by_rollback_or_hotfix, latest_prior_deployment (optionally bounded
 --             by dora_incident_max_lag_hours);
---   devlake   the latest successful production deployment of the whole project that
---             finished strictly before the incident was created;
+--   devlake   the deployment of the latest successful production deployment commit of
+--             the whole project that finished (its own finish) strictly before the
+--             incident was created;
 --   four_keys the deployment whose change set holds the incident's root cause.
 -- Incremental: an incident's attribution depends on it, on the deployments of its service
 -- that finished before it was created (latest prior deployment) or before it was resolved
@@ -71,9 +72,21 @@ replaced_incidents as (
        or all_incidents.resolved_at >= earliest_changed_deployment.finished_at
     {%- if mode == 'devlake' %}
     union
-    -- DevLake links an incident to the latest deployment of the whole project
+    -- DevLake links an incident to the latest deployment commit of the whole project: a
+    -- changed deployment, or a deployment commit whose own finish or result changed, can
+    -- take the incidents created after it (those it held before are attributed to it)
     select incident_id from {{ ref('stg_dora__incidents') }}
     where created_at > (select min(finished_at) from changed_deployments)
+       or created_at > (
+           select min(finished_at)
+           from {{ incremental_replace_delta(ref('stg_dora__deployment_commits'), state) }}
+       )
+    union
+    select incident_id from {{ this }}
+    where attributed_deployment_id in (
+        select deployment_id
+        from {{ incremental_replace_delta(ref('stg_dora__deployment_commits'), state) }}
+    )
     {%- endif %}
     union
     -- implied by the rules above; kept so that a rule added to the attribution cannot
@@ -253,18 +266,36 @@ default_unattributed_reasons as (
     from incidents
 ),
 
+devlake_deployment_commits as (
+    -- DevLake links an incident to a deployment commit, not a deployment
+    -- (incident_deploy_connector.go, ConnectIncidentToDeployment: cicd_deployment_commits
+    -- with finished_date < the issue's created_date, result = SUCCESS and environment =
+    -- PRODUCTION, ORDER BY finished_date DESC LIMIT 1, keeping its cicd_deployment_id): an
+    -- incident created between the finishes of two repositories of one deployment is that
+    -- deployment's, and a failed try in a repository links nothing
+    select
+        commits.deployment_id,
+        commits.finished_at
+    from {{ ref('stg_dora__deployment_commits') }} as commits
+    inner join deployments
+        on commits.deployment_id = deployments.deployment_id
+    where commits.result = 'SUCCESS'
+),
+
 devlake_candidates as (
     -- project-wide: the service of the incident plays no part in DevLake's link
     select
         incidents.incident_id,
-        deployments.deployment_id,
+        devlake_deployment_commits.deployment_id,
         row_number() over (
             partition by incidents.incident_id
-            order by deployments.finished_at desc, deployments.deployment_id desc
+            order by
+                devlake_deployment_commits.finished_at desc,
+                devlake_deployment_commits.deployment_id desc
         ) as candidate_rank
     from incidents
-    inner join deployments
-        on incidents.created_at > deployments.finished_at
+    inner join devlake_deployment_commits
+        on incidents.created_at > devlake_deployment_commits.finished_at
 ),
 
 devlake_attribution as (

@@ -9,9 +9,10 @@
 -- pickup (opened -> first review event by someone other than the author), review (that
 -- review -> merged) and deploy (merged -> the deployment that shipped it). One CTE per
 -- mode:
---   default / four_keys  exact spans, cycle time = the sum of the parts that exist (Four
---                        Keys has no breakdown of its own); the deployment is the first
---                        one of any service whose change set holds the pull request;
+--   default / four_keys  exact spans, cycle time = first commit -> deployment finished,
+--                        whether or not there was a review, NULL until deployed (Four Keys
+--                        has no breakdown of its own); the deployment is the first one of
+--                        any service whose change set holds the pull request;
 --   devlake              whole minutes rounded up, only merged pull requests, DevLake's
 --                        deployment match, cycle time = coding + (opened -> merged) + deploy.
 -- A negative span is NULL and flags has_negative_span.
@@ -154,17 +155,13 @@ default_stages as (
 ),
 
 default_cycle as (
+    -- the whole span, not the sum of the stages: without a review there is no pickup or
+    -- review time, yet the time from opened to merged is part of the cycle; NULL until
+    -- the change is deployed
     select
         *,
-        case
-            when
-                coalesce(
-                    coding_time_hours, pickup_time_hours, review_time_hours, deploy_time_hours
-                ) is not null
-                then
-                    coalesce(coding_time_hours, 0) + coalesce(pickup_time_hours, 0)
-                    + coalesce(review_time_hours, 0) + coalesce(deploy_time_hours, 0)
-        end as cycle_time_hours
+        {{ dora_nonnegative_seconds('first_commit_at', 'deployed_at') }}
+        / 3600.0 as cycle_time_hours
     from default_stages
 ),
 
@@ -180,6 +177,8 @@ devlake_stages as (
 ),
 
 devlake_cycle as (
+    -- DevLake's PrCycleTime (change_lead_time_calculator.go): coding + (created -> merged)
+    -- + deploy, a part that is NULL adds nothing
     select
         -- open_to_merge_hours stays: the final select names the columns it keeps
         *,

@@ -591,5 +591,12 @@ def _as_of(entity: str, frame: pl.DataFrame, window: ActivityWindow) -> pl.DataF
             )
             .with_columns(pl.coalesce("resolved_at", "created_at").alias(VISIBLE_AT))
         )
+    if entity == "deployment_commits":
+        # the demo's deployments finish in every repository at once: its commits inherit
+        # their deployment's times and result
+        shown = shown.with_columns(
+            pl.lit(None).cast(shown.schema["finished_at"]).alias(column)
+            for column in ("started_at", "finished_at")
+        ).with_columns(result=pl.lit(None, dtype=pl.String))
     contract = RAW_CONTRACTS[entity]
     return shown.select(*contract.column_names, VISIBLE_AT).sort(contract.key)
