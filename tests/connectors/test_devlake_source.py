@@ -262,6 +262,36 @@ def test_each_deployment_commit_keeps_its_own_times_and_result(
     ]  # fmt: skip
 
 
+def test_a_deployment_finishes_with_its_last_successful_commit(
+    tmp_path, warehouse, log, monkeypatch
+) -> None:
+    """DevLake's deployment frequency dates a deployment by the latest finished_date of
+    its successful commits: d-7's lib try failed at 10:30, after app succeeded at 10:05."""
+    folder = tmp_path / "devlake"
+    folder.mkdir()
+    (folder / "cicd_deployment_commits.csv").write_text(
+        DEVLAKE.splitlines()[0] + "\n"
+        "1,github:acme/shop,d-7,deploy,SUCCESS,DONE,PRODUCTION,"
+        "2026-10-07 10:00:00,2026-10-07 10:05:00,aaa7,https://github.com/acme/shop\n"
+        "2,github:acme/shop,d-7,deploy,FAILURE,DONE,PRODUCTION,"
+        "2026-10-07 10:01:00,2026-10-07 10:30:00,bbb7,https://github.com/acme/lib\n"
+    )
+    monkeypatch.setenv(DEVLAKE_DIR_SETTING, str(folder))
+    monkeypatch.delenv(DEVLAKE_PROJECT_SETTING, raising=False)
+    land_devlake(warehouse, log, "deployments", "deployment_commits")
+
+    assert rows(
+        warehouse, "select result, started_at::varchar, finished_at::varchar from raw.deployments"
+    ) == [("SUCCESS", "2026-10-07 10:00:00+00", "2026-10-07 10:05:00+00")]
+    assert rows(
+        warehouse,
+        "select repo, finished_at::varchar, result from raw.deployment_commits order by 1",
+    ) == [
+        ("https://github.com/acme/lib", "2026-10-07 10:30:00+00", "FAILURE"),
+        (SHOP_URL, "2026-10-07 10:05:00+00", "SUCCESS"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("settings", "named"),
     [

@@ -145,21 +145,31 @@ def _result(column: str) -> Output:
     return result.str.to_uppercase().replace(_RESULTS), sources
 
 
-def _per_deployment(column: str, aggregate: Callable[[pl.Expr], pl.Expr]) -> Output:
+def _per_deployment(
+    column: str, aggregate: Callable[[pl.Expr], pl.Expr], *, successful_first: bool = False
+) -> Output:
     """A time of the deployment as a whole, from its commits' times (earliest start,
-    latest finish). A value that does not parse stays as it was on its row, so that row
-    is quarantined as unparseable instead of the time being silently skipped."""
+    latest finish); with ``successful_first``, among its successful commits when it has
+    any. A value that does not parse stays as it was on its row, so that row is
+    quarantined as unparseable instead of the time being silently skipped."""
     raw = pl.col(f"{DC}.{column}")
     parsed = parse_timestamp(raw, DEVLAKE_TIME_ZONE)
-    whole = aggregate(parsed).over(f"{DC}.cicd_deployment_id").dt.to_string(_ISO_UTC)
-    value = pl.when(raw.is_not_null() & parsed.is_null()).then(raw).otherwise(whole)
-    return value, (f"{DC}.{column}", f"{DC}.cicd_deployment_id")
+    deployment = f"{DC}.cicd_deployment_id"
+    whole = aggregate(parsed).over(deployment)
+    sources: tuple[str, ...] = (f"{DC}.{column}", deployment)
+    if successful_first:
+        succeeded = pl.col(f"{DC}.result").str.to_uppercase() == "SUCCESS"
+        whole = pl.coalesce(aggregate(parsed.filter(succeeded)).over(deployment), whole)
+        sources += (f"{DC}.result",)
+    value = pl.when(raw.is_not_null() & parsed.is_null()).then(raw)
+    return value.otherwise(whole.dt.to_string(_ISO_UTC)), sources
 
 
 def deployments(reader: Reader) -> Mapped | None:
     """One row per deployment commit, each carrying its deployment's earliest start and
-    latest finish; rows of one deployment that differ (a failed try and its retry) are
-    settled by the deployments conflict rule, as the file source settles them."""
+    latest finish (of its successful commits, if any); rows of one deployment that differ
+    (a failed try and its retry) are settled by the deployments conflict rule, as the
+    file source settles them."""
     frame = _deployment_commits_frame(reader)
     if frame is None:
         return None
@@ -174,7 +184,10 @@ def deployments(reader: Reader) -> Mapped | None:
             "environment": (pl.col(f"{DC}.environment").str.to_uppercase(), (f"{DC}.environment",)),
             "result": _result(f"{DC}.result"),
             "started_at": _per_deployment("started_date", pl.Expr.min),
-            "finished_at": _per_deployment("finished_date", pl.Expr.max),
+            # DevLake's deployment frequency dates a deployment by max(cdc.finished_date)
+            # over its commits with cdc.result = 'SUCCESS' (the dora dashboards'
+            # _deployments): a failed try that finished later does not move it
+            "finished_at": _per_deployment("finished_date", pl.Expr.max, successful_first=True),
             "source": (pl.lit(SOURCE_NAME), ()),
             "trigger_kind": (pl.lit("unknown"), ()),
         },
