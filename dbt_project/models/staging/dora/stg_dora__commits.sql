@@ -12,33 +12,13 @@
 -- key, so each replaced unit is rebuilt whole. A soft-deleted raw row or another pseudonym
 -- key (dora_result_vars) rebuilds the table in full.
 with
-{%- if state.incremental %}
-changed_commits as (
-    select distinct
-        cast(repo as varchar) as repo,
-        lower(trim(cast(sha as varchar))) as sha
-    from {{ source('dora_raw', 'commits') }}
-    where _loaded_at > {{ state.watermark }}
-),
-{%- endif %}
-
-raw_commits as (
-    select * from {{ source('dora_raw', 'commits') }}
-    -- a row the source deleted stays in raw, marked; no metric may count it
-    -- sqlfluff flips between two indents for the Jinja block below
-    -- noqa: disable=LT02
-    where
-        _deleted_at is null
-    {%- if state.incremental %}
-        and (cast(repo as varchar), lower(trim(cast(sha as varchar)))) in (
-            select
-                changed_commits.repo,
-                changed_commits.sha
-            from changed_commits
-        )
-    {%- endif %}
--- noqa: enable=LT02
-),
+{{ incremental_replace_source_rows(
+    source('dora_raw', 'commits'),
+    [['repo', 'cast(repo as varchar)'], ['sha', 'lower(trim(cast(sha as varchar)))']],
+    state,
+    units='changed_commits',
+    rows='raw_commits',
+) }},
 
 commits as (
     select

@@ -12,28 +12,13 @@
 -- key, so each replaced unit is rebuilt whole. A soft-deleted raw row or another pseudonym
 -- key (dora_result_vars) rebuilds the table in full.
 with
-{%- if state.incremental %}
-changed_reviews as (
-    select distinct cast(review_id as varchar) as review_id
-    from {{ source('dora_raw', 'pull_request_reviews') }}
-    where _loaded_at > {{ state.watermark }}
-),
-{%- endif %}
-
-raw_reviews as (
-    select * from {{ source('dora_raw', 'pull_request_reviews') }}
-    -- a row the source deleted stays in raw, marked; no metric may count it
-    -- sqlfluff flips between two indents for the Jinja block below
-    -- noqa: disable=LT02
-    where
-        _deleted_at is null
-    {%- if state.incremental %}
-        and cast(review_id as varchar) in (
-            select changed_reviews.review_id from changed_reviews
-        )
-    {%- endif %}
--- noqa: enable=LT02
-),
+{{ incremental_replace_source_rows(
+    source('dora_raw', 'pull_request_reviews'),
+    [['review_id', 'cast(review_id as varchar)']],
+    state,
+    units='changed_reviews',
+    rows='raw_reviews',
+) }},
 
 reviews as (
     select

@@ -12,28 +12,13 @@
 -- key, so each replaced unit is rebuilt whole. A soft-deleted raw row or another pseudonym
 -- key (dora_result_vars) rebuilds the table in full.
 with
-{%- if state.incremental %}
-changed_pull_requests as (
-    select distinct cast(pr_id as varchar) as pr_id
-    from {{ source('dora_raw', 'pull_requests') }}
-    where _loaded_at > {{ state.watermark }}
-),
-{%- endif %}
-
-raw_pull_requests as (
-    select * from {{ source('dora_raw', 'pull_requests') }}
-    -- a row the source deleted stays in raw, marked; no metric may count it
-    -- sqlfluff flips between two indents for the Jinja block below
-    -- noqa: disable=LT02
-    where
-        _deleted_at is null
-    {%- if state.incremental %}
-        and cast(pr_id as varchar) in (
-            select changed_pull_requests.pr_id from changed_pull_requests
-        )
-    {%- endif %}
--- noqa: enable=LT02
-),
+{{ incremental_replace_source_rows(
+    source('dora_raw', 'pull_requests'),
+    [['pr_id', 'cast(pr_id as varchar)']],
+    state,
+    units='changed_pull_requests',
+    rows='raw_pull_requests',
+) }},
 
 pull_requests as (
     select
