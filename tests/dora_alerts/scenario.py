@@ -38,13 +38,14 @@ from tests.dora_metrics.scenario import (
     RAW_TABLES_DDL,
     WINDOW_DAYS,
     deployment,
+    deployment_commit,
     run_dbt,
     ts,
 )
 
 WEEK_4_ROWS: dict[str, list[tuple[Any, ...]]] = {
     "deployments": [deployment("D11", "api", "PRODUCTION", "SUCCESS", "01-24 10:00:00", "planned")],
-    "deployment_commits": [("D11", "acme/api", "a11")],
+    "deployment_commits": [deployment_commit("D11", "acme/api", "a11")],
     "commits": [
         ("acme/api", "p6c1", "bob", ts("01-05 09:00:00"), "long-running migration"),
         ("acme/api", "a11", "bob", ts("01-23 09:00:00"), "Merge pull request #6"),
