@@ -29,7 +29,14 @@ from typing import Any
 
 import pytest
 
-from tests.dora_metrics.scenario import Build, build, deployment, run_dbt, ts
+from tests.dora_metrics.scenario import (
+    Build,
+    build,
+    deployment,
+    deployment_commit,
+    run_dbt,
+    ts,
+)
 
 
 def by_key(rows: list[dict[str, Any]], key: str) -> dict[Any, dict[str, Any]]:
@@ -51,11 +58,11 @@ PARITY_ROWS: dict[str, list[tuple[Any, ...]]] = {
         deployment("E1", "early", PROD, OK, "01-03 10:00:00", "planned"),
     ],
     "deployment_commits": [
-        ("S1", "acme/steady", "s1"),
-        ("S2", "acme/steady", "s2"),
-        ("S3", "acme/steady", "s3"),
-        ("S4", "acme/steady", "s4"),
-        ("E1", "acme/early", "e1"),
+        deployment_commit("S1", "acme/steady", "s1"),
+        deployment_commit("S2", "acme/steady", "s2"),
+        deployment_commit("S3", "acme/steady", "s3"),
+        deployment_commit("S4", "acme/steady", "s4"),
+        deployment_commit("E1", "acme/early", "e1"),
     ],
     "commits": [
         ("acme/steady", "s1", "ann", dec("12-31 09:00:00"), "one"),

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.asset_run import Materialized, asset_path, checks_of, tags_of
@@ -71,6 +71,25 @@ def wait_for_text(page: Page, text: str | re.Pattern[str]) -> None:
     page.get_by_text(text, exact=isinstance(text, str)).first.wait_for()
 
 
+def zoom_in_until_shown(page: Page, text: str, around: Locator, steps: int = 5) -> None:
+    """Dagster draws a lineage graph's nodes without their details (check results, last
+    materialization) below a zoom level, and opens a larger neighbourhood further out.
+    Zooms in (ctrl + wheel, Dagster's zoom gesture) around ``around`` until ``text``
+    shows, as a user would to read a node."""
+    shown = page.get_by_text(text, exact=True)
+    for _ in range(steps):
+        if shown.count():
+            break
+        box = around.first.bounding_box()
+        assert box is not None, f"{around} is not on the page"
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.keyboard.down("Control")
+        page.mouse.wheel(0, -200)
+        page.keyboard.up("Control")
+        page.wait_for_timeout(500)
+    shown.first.wait_for()
+
+
 def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
 
@@ -115,9 +134,13 @@ def test_asset_lineage_shows_the_asset_and_its_check_results(
     upstream_groups = {groups_by_key[tuple(key["path"])] for key in node["dependencyKeys"]}
     page.goto(asset_url(dagster_dev.base_url, node, view="lineage"))
     wait_for_text(page, node["assetKey"]["path"][-1])
-    wait_for_text(page, f"{check_count} / {check_count} Passed")
     for group in upstream_groups:
         wait_for_text(page, group)
+    zoom_in_until_shown(
+        page,
+        f"{check_count} / {check_count} Passed",
+        page.get_by_text(node["groupName"], exact=True),
+    )
     # Each neighbour reads "Loading..." until its own statuses arrive.
     expect(page.get_by_text("Loading...")).to_have_count(0, timeout=RENDER_TIMEOUT)
     screenshot(page, "asset_lineage")
