@@ -149,30 +149,7 @@ time_to_restore as (
     group by service
 ),
 
-incident_changes as (
-    -- `FROM four_keys.incidents i, i.changes change`: an incident's changes are its root
-    -- cause commit
-    select distinct
-        incident_id,
-        service,
-        root_cause_sha as sha
-    from {{ ref('stg_dora__incidents') }}
-    where root_cause_sha is not null
-),
-
-failure_rows as (
-    -- `LEFT JOIN (... incidents i, i.changes change) i ON i.change = changes`
-    select
-        pairs.service,
-        pairs.deployment_id,
-        pairs.first_commit_at,
-        incident_changes.incident_id
-    from pairs
-    left join incident_changes
-        on
-            pairs.service = incident_changes.service
-            and pairs.sha = incident_changes.sha
-),
+{{ four_keys_failure_rows('pairs', ['service', 'deployment_id', 'first_commit_at']) }},
 
 change_failure as (
     select

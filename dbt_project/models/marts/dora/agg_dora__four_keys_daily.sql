@@ -47,28 +47,7 @@ daily_lead_time as (
     group by service, day
 ),
 
-incident_changes as (
-    select distinct
-        incident_id,
-        service,
-        root_cause_sha as sha
-    from {{ ref('stg_dora__incidents') }}
-    where root_cause_sha is not null
-),
-
-failure_rows as (
-    select
-        pairs.service,
-        pairs.day,
-        pairs.deployment_id,
-        pairs.first_commit_at,
-        incident_changes.incident_id
-    from pairs
-    left join incident_changes
-        on
-            pairs.service = incident_changes.service
-            and pairs.sha = incident_changes.sha
-),
+{{ four_keys_failure_rows('pairs', ['service', 'day', 'deployment_id', 'first_commit_at']) }},
 
 daily_change_failure as (
     select
