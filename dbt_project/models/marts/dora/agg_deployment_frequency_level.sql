@@ -253,27 +253,8 @@ statistics as (
     from week_row_statistics
 ),
 
-peer_buckets as (
-    select * from {{ ref('dora_peer_frequency_buckets') }}
-    where mode = '{{ mode }}'
-),
-
 peer_bucket_choice as (
-    select
-        services.service,
-        peer_buckets.bucket,
-        row_number()
-            over (partition by services.service order by peer_buckets.bucket_rank)
-            as bucket_choice
-    from services
-    cross join peer_buckets
-    left join statistics
-        on
-            services.service = statistics.service
-            and peer_buckets.statistic = statistics.statistic
-    where
-        peer_buckets.statistic is null
-        or statistics.value >= peer_buckets.min_value
+    {{ dora_peer_bucket_choice('services', 'statistics', mode) }}
 )
 
 select

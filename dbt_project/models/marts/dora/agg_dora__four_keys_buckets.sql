@@ -89,6 +89,35 @@ frequency as (
     group by service
 ),
 
+frequency_statistics as (
+    select
+        service,
+        'median_deployment_days_per_week' as statistic,
+        median_deployment_days_per_week as value
+    from frequency
+    union all
+    select
+        service,
+        'median_week_deployed' as statistic,
+        median_week_deployed as value
+    from frequency
+    union all
+    select
+        service,
+        'median_weeks_deployed_in_month' as statistic,
+        median_weeks_deployed_in_month as value
+    from frequency
+),
+
+frequency_bucket as (
+    -- `CASE WHEN daily THEN "Daily" WHEN weekly THEN "Weekly" WHEN
+    -- PERCENTILE_CONT(monthly_deploys, 0.5) OVER () >= 1 THEN "Monthly" ELSE "Yearly"`, daily
+    -- and weekly being PERCENTILE_CONT(days_deployed) >= 3 and PERCENTILE_CONT(week_deployed)
+    -- >= 1: the four_keys rows of the peer buckets seed, as agg_deployment_frequency_level
+    -- reads them; only services with days after the first event are placed
+    {{ dora_peer_bucket_choice('frequency', 'frequency_statistics', 'four_keys') }}
+),
+
 pairs as (
     -- `FROM four_keys.deployments d, d.changes LEFT JOIN four_keys.changes c`: one row per
     -- deployment-commit pair
@@ -199,16 +228,8 @@ select
     frequency.median_deployment_days_per_week,
     frequency.median_week_deployed,
     frequency.median_weeks_deployed_in_month,
-    -- `CASE WHEN daily THEN "Daily" WHEN weekly THEN "Weekly" WHEN
-    -- PERCENTILE_CONT(monthly_deploys, 0.5) OVER () >= 1 THEN "Monthly" ELSE "Yearly"`, daily
-    -- and weekly being PERCENTILE_CONT(days_deployed) >= 3 and PERCENTILE_CONT(week_deployed)
-    -- >= 1; no day after the first event, no bucket (an empty panel)
-    case
-        when frequency.median_deployment_days_per_week >= 3 then 'Daily'
-        when frequency.median_week_deployed >= 1 then 'Weekly'
-        when frequency.median_weeks_deployed_in_month >= 1 then 'Monthly'
-        when frequency.service is not null then 'Yearly'
-    end as deployment_frequency_bucket,
+    -- no day after the first event, no bucket (an empty panel)
+    frequency_bucket.bucket as deployment_frequency_bucket,
     lead_time.median_lead_time_minutes,
     case
         when lead_time.median_lead_time_minutes < 24 * 60 then 'One day'
@@ -249,6 +270,10 @@ left join time_to_restore
     on services.service = time_to_restore.service
 left join frequency
     on services.service = frequency.service
+left join frequency_bucket
+    on
+        services.service = frequency_bucket.service
+        and frequency_bucket.bucket_choice = 1
 {%- if mode != 'four_keys' %}
 where false
 {%- endif %}
